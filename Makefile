@@ -1,0 +1,42 @@
+# pytest-mltest: everything this repository needs is installed by these targets.
+#   make test   create .venv, install the package with its test dependencies, run the suite
+#   make demo   scaffold an example ML project, run its pipeline and its mltest suite
+#   make lint   ruff
+#   make bench  the benchmarks in benchmarks/ (ratios against their anchors)
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+# torch is installed with pip, not uv: pip takes the local CPU build where a machine has one.
+TORCH_SPEC ?= torch==2.13.0
+PYTEST_ARGS ?=
+
+.PHONY: test demo lint docs bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet "$(TORCH_SPEC)"
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $@
+
+test: $(VENV)/.installed
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+demo: $(VENV)/.installed
+	$(BIN)/python examples/demo.py
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check mltest hooks tests benchmarks examples
+	$(BIN)/ruff format --check mltest hooks tests benchmarks examples
+
+docs: $(VENV)/.installed
+	$(BIN)/mkdocs build --strict
+
+bench: $(VENV)/.installed
+	for script in benchmarks/*.py; do $(BIN)/python $$script || exit 1; done
+
+clean:
+	rm -rf $(VENV) site .pytest_cache .mltest-demo

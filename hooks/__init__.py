@@ -1,0 +1,1 @@
+"""pre-commit hooks of pytest-mltest, one module per hook (see .pre-commit-hooks.yaml)."""

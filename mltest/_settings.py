@@ -1,0 +1,63 @@
+"""Project-wide defaults for thresholds and behaviour.
+
+Values come, lowest priority first, from :data:`DEFAULTS`, ``[tool.mltest]`` in the project's
+``pyproject.toml``, and ``mltest_<name>`` ini options; the plugin loads them at start-up.
+A check reads a default with :func:`get` only when its own keyword argument was not given.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mltest.errors import invalid_argument
+
+__all__ = ["DEFAULTS", "get", "update"]
+
+# name: (default, one-line help). Keep each name the same in pyproject, ini and the docs.
+DEFAULTS: dict[str, tuple[Any, str]] = {
+    "seed": (0, "seed for random, numpy and torch before each test ('random' for a new one per run)"),
+    "inconclusive": ("fail", "what an inconclusive check does: 'fail' or 'pass' (it is reported either way)"),
+    "fairness_max_difference": (0.1, "default max_difference of the fairness assertions"),
+    "fairness_min_ratio": (0.8, "default min_ratio of the fairness assertions (four-fifths rule)"),
+    "fairness_min_group_size": (30, "groups smaller than this are reported as too small, not judged"),
+    "invariance_tolerance": (0.0, "default tolerance of assert_invariant"),
+    "invariance_max_failure_rate": (0.0, "default max_failure_rate of invariance checks"),
+    "learns_margin": (0.05, "how much assert_learns must beat the dummy baseline by"),
+}
+
+_CHOICES = {"inconclusive": ("fail", "pass")}
+
+_values: dict[str, Any] = {name: default for name, (default, _) in DEFAULTS.items()}
+
+
+def get(name: str) -> Any:
+    """The current value of setting ``name``."""
+    try:
+        return _values[name]
+    except KeyError:
+        raise invalid_argument("setting", name, f"one of {sorted(DEFAULTS)}", choices=DEFAULTS) from None
+
+
+def update(values: dict[str, Any], *, source: str) -> None:
+    """Set several values at once, converting each to its default's type.
+
+    ``source`` names where the values came from, for the error message.
+    """
+    for name, raw in values.items():
+        if name not in DEFAULTS:
+            raise invalid_argument(f"{source}: setting", name, f"one of {sorted(DEFAULTS)}", choices=DEFAULTS)
+        _values[name] = _convert(name, raw, source)
+
+
+def _convert(name: str, raw: Any, source: str) -> Any:
+    default = DEFAULTS[name][0]
+    if name == "seed" and str(raw) == "random":
+        return "random"
+    if name in _CHOICES:
+        if raw not in _CHOICES[name]:
+            raise invalid_argument(f"{source}: {name}", raw, f"one of {_CHOICES[name]}", choices=_CHOICES[name])
+        return raw
+    try:
+        return type(default)(raw)
+    except (TypeError, ValueError):
+        raise invalid_argument(f"{source}: {name}", raw, f"a {type(default).__name__}") from None

@@ -1,0 +1,68 @@
+"""The exceptions mltest raises, shared by every family.
+
+A check that finds a problem raises :class:`CheckFailed`, an ``AssertionError``, so pytest
+reports a failed test rather than an error. A call that cannot run because an argument is
+wrong raises :class:`InvalidArgument` (a ``ValueError``) or :class:`InvalidArgumentType`
+(a ``TypeError``); their message names the argument, the value and what is allowed.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from typing import Any
+
+__all__ = [
+    "CheckFailed",
+    "InvalidArgument",
+    "InvalidArgumentType",
+    "MltestError",
+    "invalid_argument",
+    "invalid_type",
+]
+
+
+class MltestError(Exception):
+    """Base class of every exception mltest raises on purpose."""
+
+
+class CheckFailed(MltestError, AssertionError):
+    """An mltest check found a problem in the data or the model.
+
+    ``result`` is the :class:`mltest.report.CheckResult` with the figures behind the verdict.
+    """
+
+    def __init__(self, message: str, result: Any = None) -> None:
+        super().__init__(message)
+        self.result = result
+
+
+class InvalidArgument(MltestError, ValueError):
+    """An argument has a value that mltest cannot work with."""
+
+
+class InvalidArgumentType(MltestError, TypeError):
+    """An argument has a type that mltest cannot work with."""
+
+
+def _short_repr(value: Any, limit: int = 80) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def invalid_argument(name: str, value: Any, expected: str, *, choices: Iterable[str] | None = None) -> InvalidArgument:
+    """Build the error for ``name=value`` when ``expected`` describes what is allowed.
+
+    With ``choices``, a close match is offered as "did you mean".
+    """
+    message = f"{name}={_short_repr(value)} is not valid: expected {expected}"
+    if choices is not None and isinstance(value, str):
+        close = difflib.get_close_matches(value, [str(c) for c in choices], n=1)
+        if close:
+            message += f" (did you mean {close[0]!r}?)"
+    return InvalidArgument(message)
+
+
+def invalid_type(name: str, value: Any, expected: str) -> InvalidArgumentType:
+    """Build the error for an argument of the wrong type."""
+    return InvalidArgumentType(f"{name}={_short_repr(value)} has type {type(value).__name__}: expected {expected}")

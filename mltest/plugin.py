@@ -1,0 +1,180 @@
+"""pytest glue for mltest: options, markers, seeding, settings and the report.
+
+Only hooks live here. Imports stay light (no numpy, pandas, torch...), because pytest loads
+this module in every run of every project where pytest-mltest is installed.
+"""
+
+from __future__ import annotations
+
+import random
+import sys
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from mltest import _settings, report
+from mltest.errors import MltestError
+from mltest.report import REPORT_ATTRIBUTE
+
+MARKERS = {
+    "schema": "data-schema checks (mltest): is this the data the model was trained on?",
+    "fairness": "bias and fairness checks (mltest) across sensitive groups",
+    "invariance": "behavioural checks (mltest): invariance, directional and minimum-functionality tests",
+    "training": "training-sanity checks (mltest) for scikit-learn and PyTorch models",
+}
+
+_SEED = pytest.StashKey[int]()
+_CACHE_KEY = "mltest/seed"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("mltest", "ML tests (pytest-mltest)")
+    group.addoption(
+        "--mltest-seed",
+        metavar="SEED",
+        default=None,
+        help="seed random, numpy and torch with SEED before each test; 'random' picks a new one, "
+        "'last' reuses the previous run's (default: the 'seed' setting, 0)",
+    )
+    group.addoption(
+        "--mltest-report",
+        metavar="PATH",
+        default=None,
+        help="write every mltest check with its outcome and figures to PATH: "
+        "Markdown (for a CI job summary), or JSON when PATH ends in .json",
+    )
+    for name, (default, help_text) in _settings.DEFAULTS.items():
+        parser.addini(f"mltest_{name}", f"{help_text} (default: {default})", default=None)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    for name, description in MARKERS.items():
+        config.addinivalue_line("markers", f"{name}: {description}")
+    try:
+        _load_settings(config)
+        seed = _resolve_seed(config)
+    except MltestError as error:
+        raise pytest.UsageError(f"mltest: {error}") from None
+    config.stash[_SEED] = seed
+    config.pluginmanager.register(_Collector(config), "mltest-collector")
+    if config.cache is not None and not hasattr(config, "workerinput"):
+        config.cache.set(_CACHE_KEY, seed)
+
+
+def _load_settings(config: pytest.Config) -> None:
+    pyproject = Path(config.rootpath) / "pyproject.toml"
+    if pyproject.is_file():
+        try:
+            table = tomllib.loads(pyproject.read_text(encoding="utf-8")).get("tool", {}).get("mltest", {})
+        except tomllib.TOMLDecodeError as error:
+            raise MltestError(f"cannot read {pyproject}: {error}") from None
+        _settings.update(table, source="[tool.mltest]")
+    ini = {name: config.getini(f"mltest_{name}") for name in _settings.DEFAULTS}
+    _settings.update({k: v for k, v in ini.items() if v not in (None, "")}, source="ini option mltest_")
+
+
+def _resolve_seed(config: pytest.Config) -> int:
+    workerinput = getattr(config, "workerinput", None)
+    if workerinput is not None and "mltest_seed" in workerinput:
+        return int(workerinput["mltest_seed"])  # xdist: every worker uses the controller's seed
+    raw = config.getoption("mltest_seed")
+    if raw is None:
+        raw = _settings.get("seed")
+    if raw == "last":
+        raw = config.cache.get(_CACHE_KEY, None) if config.cache is not None else None
+        if raw is None:
+            raise MltestError("--mltest-seed=last: no previous run recorded a seed; pass a number")
+    if raw == "random":
+        return random.randrange(2**32)
+    try:
+        seed = int(raw)
+    except (TypeError, ValueError):
+        raise MltestError(f"--mltest-seed={raw!r} is not valid: expected an integer, 'random' or 'last'") from None
+    if not 0 <= seed < 2**32:
+        raise MltestError(f"--mltest-seed={seed} is not valid: expected 0 <= seed < 2**32")
+    return seed
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node: Any) -> None:
+    node.workerinput["mltest_seed"] = node.config.stash[_SEED]
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    seed = config.stash[_SEED]
+    return f"mltest: seed {seed} (rerun with --mltest-seed={seed}, or --mltest-seed=last)"
+
+
+@pytest.fixture
+def mltest_seed(request: pytest.FixtureRequest) -> int:
+    """The seed mltest used for this run (random, numpy and torch are seeded with it)."""
+    return request.config.stash[_SEED]
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    seed = item.config.stash[_SEED]
+    random.seed(seed)
+    # Seed only what the test has already imported: importing numpy or torch here would
+    # make every pytest run pay for them.
+    if "numpy" in sys.modules:
+        sys.modules["numpy"].random.seed(seed)
+    if "torch" in sys.modules:
+        sys.modules["torch"].manual_seed(seed)
+    report.session_results.clear()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Any:
+    test_report = yield
+    if report.session_results:
+        results = []
+        for result in report.session_results:
+            result.test = item.nodeid
+            results.append(result.to_dict())
+        report.session_results.clear()
+        # Extra report attributes travel from xdist workers to the controller.
+        setattr(test_report, REPORT_ATTRIBUTE, results)
+    return test_report
+
+
+class _Collector:
+    """Collects the results of every test (on the xdist controller too) and reports them."""
+
+    def __init__(self, config: pytest.Config) -> None:
+        self.config = config
+        self.results: list[dict[str, Any]] = []
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        self.results.extend(getattr(report, REPORT_ATTRIBUTE, ()))
+
+    def pytest_sessionfinish(self) -> None:
+        path = self.config.getoption("mltest_report")
+        if path is None or hasattr(self.config, "workerinput"):
+            return
+        seed = self.config.stash[_SEED]
+        render = report.render_json if path.endswith(".json") else report.render_markdown
+        target = Path(path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(render(self.results, seed=seed), encoding="utf-8")
+
+    def pytest_terminal_summary(self, terminalreporter: Any) -> None:
+        path = self.config.getoption("mltest_report")
+        if not self.results and path is None:
+            return
+        terminalreporter.section("mltest")
+        for family in report.FAMILIES:
+            rows = [r for r in self.results if r["family"] == family]
+            if rows:
+                counts = {o: sum(r["outcome"] == o for r in rows) for o in ("passed", "failed", "inconclusive")}
+                text = ", ".join(f"{n} {o}" for o, n in counts.items() if n)
+                terminalreporter.write_line(f"{family}: {len(rows)} checks, {text}")
+        for r in self.results:
+            if r["outcome"] != "passed":
+                first_line = r["message"].splitlines()[0] if r["message"] else ""
+                terminalreporter.write_line(f"{r['outcome'].upper()} {r['test']} {r['check']}: {first_line}")
+        if not self.results:
+            terminalreporter.write_line("no mltest checks ran")
+        if path is not None:
+            terminalreporter.write_line(f"mltest report written to {path}")
