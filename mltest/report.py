@@ -122,7 +122,7 @@ def render_markdown(results: Sequence[dict[str, Any]], *, seed: Any = None) -> s
             if r["outcome"] != "passed" or r["table"]:
                 lines += ["", f"### {r['check']} in `{r['test']}`", "", "```", r["message"], "```"]
                 if r["table"]:
-                    lines += [""] + _markdown_table(r["table"])
+                    lines += ["", *_markdown_table(r["table"])]
                 for path in r["attachments"]:
                     lines += ["", f"![{r['check']}]({path})"]
     return "\n".join(lines) + "\n"

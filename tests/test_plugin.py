@@ -183,6 +183,6 @@ def test_markers_are_registered(pytester: pytest.Pytester) -> None:
 
 def test_plugin_import_pulls_in_nothing_heavy() -> None:
     heavy = ["numpy", "pandas", "pandera", "polars", "torch", "sklearn", "nbconvert", "narwhals", "hypothesis"]
-    code = "import sys, mltest, mltest.plugin; print(' '.join(m for m in %r if m in sys.modules))" % heavy
+    code = f"import sys, mltest, mltest.plugin; print(' '.join(m for m in {heavy!r} if m in sys.modules))"
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
     assert loaded == []
