@@ -1,0 +1,164 @@
+"""Schema files (pandera's own YAML/JSON format) and data files (CSV, Parquet).
+
+A schema file is read in the API it was written for: ``api: pandas`` (pandera's default) or
+``api: polars`` (``schema_type: polars_dataframe``), so its dtypes mean what they meant to
+whoever wrote it. Every problem with a file is one line naming the file and what is wrong.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from mltest.errors import MltestError
+from mltest.schema._backend import Api, pandera_api, schema_api, wrong_type
+
+__all__ = ["DataFileError", "SchemaFileError", "dump_schema", "load_schema", "read_data"]
+
+DATA_SUFFIXES = (".csv", ".parquet", ".pq")
+
+
+class SchemaFileError(MltestError, ValueError):
+    """A schema file is missing, is not YAML or JSON, or does not describe a pandera schema."""
+
+
+class DataFileError(MltestError, ValueError):
+    """A data file is missing, has an unsupported suffix, or cannot be read."""
+
+
+def _one_line(error: BaseException) -> str:
+    mark = getattr(error, "problem_mark", None)  # YAML errors carry a position
+    if mark is not None and getattr(error, "problem", None):
+        return f"{error.problem} at line {mark.line + 1}, column {mark.column + 1}"
+    text = " ".join(str(error).split())
+    text = text or type(error).__name__
+    return text if len(text) <= 300 else text[:297] + "..."
+
+
+def _path(value: Any, name: str) -> Path:
+    if not isinstance(value, (str, Path)):
+        raise wrong_type(name, value, "a path (str or pathlib.Path)")
+    return Path(value)
+
+
+def load_schema(path: str | Path) -> Any:
+    """Read a pandera schema from a YAML or JSON file in pandera's serialisation format.
+
+    A ``.json`` file is read as JSON, anything else as YAML. The schema is a pandas schema
+    unless the file says ``api: polars`` (``schema_type: polars_dataframe``).
+    """
+    path = _path(path, "schema")
+    where = f"schema file '{path}'"
+    if not path.exists():
+        raise SchemaFileError(f"{where} does not exist")
+    if not path.is_file():
+        raise SchemaFileError(f"{where} is not a file")
+    text = path.read_text(encoding="utf-8")
+    if path.suffix.lower() == ".json":
+        try:
+            serialized = json.loads(text)
+        except json.JSONDecodeError as error:
+            raise SchemaFileError(f"{where} is not valid JSON: {_one_line(error)}") from None
+    else:
+        import yaml
+
+        try:
+            serialized = yaml.safe_load(text)
+        except yaml.YAMLError as error:
+            raise SchemaFileError(f"{where} is not valid YAML: {_one_line(error)}") from None
+    if not isinstance(serialized, Mapping) or not isinstance(serialized.get("columns"), Mapping):
+        raise SchemaFileError(
+            f"{where} is not a pandera schema: expected a mapping with a 'columns' mapping "
+            "(write one with `mltest schema infer DATA -o FILE`)"
+        )
+    api = _file_api(serialized, where)
+    try:
+        if api == "polars":
+            pandera_api("polars")
+            from pandera.io import polars_io as io
+        else:
+            pandera_api("pandas")
+            from pandera.io import pandas_io as io
+        return io.deserialize_schema(dict(serialized))
+    except ImportError as error:
+        raise SchemaFileError(
+            f"{where} is a {api} schema, which needs {error.name or api}: {_one_line(error)}"
+        ) from None
+    except Exception as error:  # pandera raises many kinds for a bad schema; report them all alike
+        raise SchemaFileError(f"{where} is not a valid pandera schema: {_one_line(error)}") from None
+
+
+def _file_api(serialized: Mapping[str, Any], where: str) -> Api:
+    schema_type = serialized.get("schema_type", "dataframe")
+    api = serialized.get("api")
+    if schema_type == "polars_dataframe" or api == "polars":
+        return "polars"
+    if schema_type == "dataframe" and api in (None, "pandas"):
+        return "pandas"
+    raise SchemaFileError(
+        f"{where} has schema_type={schema_type!r}, api={api!r}: expected a pandas schema "
+        "(schema_type: dataframe) or a polars schema (schema_type: polars_dataframe)"
+    )
+
+
+HEADER = """\
+# A pandera schema{source}, written by `mltest schema infer`.
+# Check data against it with mltest.assert_schema(data, "{name}").
+# Tighten or loosen it by editing it: widen or narrow an in_range, add or remove isin values,
+# set `nullable: true` where missing values are fine. See the mltest docs, "Data schema".
+"""
+
+
+def dump_schema(schema: Any, path: str | Path | None = None, *, source: str | None = None) -> str:
+    """Write ``schema`` as YAML (as JSON when ``path`` ends in ``.json``) and return the text.
+
+    Without ``path`` nothing is written. ``source`` names the data the schema came from, for
+    the comment at the top of a YAML file.
+    """
+    api = schema_api(schema)
+    if api is None:
+        raise wrong_type("schema", schema, "a pandera DataFrameSchema (pandas or polars)")
+    pandera_api(api)
+    if api == "polars":
+        from pandera.io import polars_io as io
+    else:
+        from pandera.io import pandas_io as io
+    serialized = io.serialize_schema(schema)
+    if path is not None and str(path).lower().endswith(".json"):
+        text = json.dumps(serialized, indent=2) + "\n"
+    else:
+        import yaml
+
+        name = Path(path).name if path is not None else "schema.yaml"
+        header = HEADER.format(source=f" inferred from {source}" if source else "", name=name)
+        text = header + yaml.safe_dump(serialized, sort_keys=False, allow_unicode=True)
+    if path is not None:
+        Path(path).write_text(text, encoding="utf-8")
+    return text
+
+
+def read_data(path: str | Path) -> Any:
+    """Read a CSV or Parquet file into a pandas DataFrame."""
+    path = _path(path, "data")
+    where = f"data file '{path}'"
+    suffix = path.suffix.lower()
+    if suffix not in DATA_SUFFIXES:
+        raise DataFileError(f"{where} has an unsupported suffix {suffix!r}: expected .csv or .parquet")
+    if not path.exists():
+        raise DataFileError(f"{where} does not exist")
+    if not path.is_file():
+        raise DataFileError(f"{where} is not a file")
+    import pandas
+
+    try:
+        data = pandas.read_csv(path) if suffix == ".csv" else pandas.read_parquet(path)
+    except pandas.errors.EmptyDataError:
+        raise DataFileError(f"{where} is empty") from None
+    except (ValueError, UnicodeDecodeError, OSError, ImportError) as error:
+        kind = "CSV" if suffix == ".csv" else "Parquet"
+        raise DataFileError(f"{where} cannot be read as {kind}: {_one_line(error)}") from None
+    if len(data) == 0:
+        raise DataFileError(f"{where} has a header but no rows")
+    return data

@@ -1,0 +1,106 @@
+"""``infer_schema``: a pandera schema that this data passes and obvious corruption of it fails.
+
+For every column: its exact dtype (no coercion, so a changed dtype fails), ``nullable`` only
+if it has missing values, ``isin`` the values seen for text, categorical columns with at most
+``max_categories`` distinct values, and ``in_range`` for numbers: the seen range widened on
+each side by ``range_margin`` times its width (not across zero, rounded out for integers).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from mltest.errors import invalid_argument
+from mltest.schema._backend import frame_api, pandera_api, wrong_type
+
+__all__ = ["infer_schema"]
+
+
+def infer_schema(data: Any, *, max_categories: int = 20, range_margin: float = 0.1) -> Any:
+    """Infer a pandera ``DataFrameSchema`` from ``data`` (pandas or polars; the schema's API matches).
+
+    ``max_categories``: text and categorical columns with at most this many distinct values get
+    an ``isin`` check listing them (0 for none). ``range_margin``: numeric columns get an
+    ``in_range`` check over the seen range widened by this fraction of its width on each side
+    (0 for exactly the seen range). Edit the result (or its YAML) to tighten or loosen it.
+    """
+    api = frame_api(data)
+    if isinstance(max_categories, bool) or not isinstance(max_categories, int):
+        raise wrong_type("max_categories", max_categories, "an int >= 0")
+    if max_categories < 0:
+        raise invalid_argument("max_categories", max_categories, "an int >= 0")
+    if isinstance(range_margin, bool) or not isinstance(range_margin, (int, float)):
+        raise wrong_type("range_margin", range_margin, "a number >= 0")
+    if not range_margin >= 0 or math.isinf(range_margin):
+        raise invalid_argument("range_margin", range_margin, "a finite number >= 0")
+    pa = pandera_api(api)
+    columns = {}
+    for name in data.columns:
+        column = data[name]
+        kind = _pandas_kind(column) if api == "pandas" else _polars_kind(column)
+        checks = []
+        values = column.dropna() if api == "pandas" else column.drop_nulls()
+        nulls = len(column) - len(values)
+        if kind == "number" and len(values):
+            bounds = _range(values.min(), values.max(), range_margin, _is_integer(column, api))
+            if bounds is not None:
+                checks.append(pa.Check.in_range(*bounds))
+        elif kind == "text" and max_categories > 0:
+            seen = list(values.unique())
+            if len(seen) <= max_categories:
+                checks.append(pa.Check.isin(sorted((_plain(v) for v in seen), key=str)))
+        columns[name] = pa.Column(column.dtype, checks=checks, nullable=bool(nulls))
+    return pa.DataFrameSchema(columns, coerce=False, strict=False)
+
+
+def _pandas_kind(column: Any) -> str:
+    import pandas.api.types as t
+
+    if t.is_bool_dtype(column.dtype):
+        return "bool"
+    if t.is_numeric_dtype(column.dtype):
+        return "number"
+    if t.is_string_dtype(column.dtype) or isinstance(column.dtype, t.CategoricalDtype):
+        if t.is_object_dtype(column.dtype) and not column.dropna().map(type).eq(str).all():
+            return "other"  # an object column of mixed Python values
+        return "text"
+    return "other"
+
+
+def _polars_kind(column: Any) -> str:
+    dtype = column.dtype
+    if dtype.is_numeric():
+        return "number"
+    if dtype.base_type().__name__ in ("String", "Utf8", "Categorical", "Enum"):
+        return "text"
+    return "other"
+
+
+def _is_integer(column: Any, api: str) -> bool:
+    if api == "pandas":
+        import pandas.api.types as t
+
+        return t.is_integer_dtype(column.dtype)
+    return column.dtype.is_integer()
+
+
+def _plain(value: Any) -> Any:
+    return value.item() if hasattr(value, "item") else value
+
+
+def _range(low: Any, high: Any, margin: float, integer: bool) -> tuple[Any, Any] | None:
+    low, high = _plain(low), _plain(high)
+    if not (math.isfinite(low) and math.isfinite(high)):
+        return None
+    pad = (high - low) * margin
+    if integer:
+        pad = math.floor(pad)  # a 0/1 column stays 0..1
+    new_low, new_high = low - pad, high + pad
+    if low >= 0:
+        new_low = max(new_low, 0)  # a column that was never negative stays so
+    if high <= 0:
+        new_high = min(new_high, 0)
+    if integer:
+        return int(new_low), int(new_high)
+    return float(new_low), float(new_high)
