@@ -1,0 +1,115 @@
+"""Turn a model or a callable into one batched, validated prediction function.
+
+Which method of a model is called (the rule the docs state):
+
+* ``output="proba"`` calls ``predict_proba``; ``output="predict"`` calls ``predict``.
+* ``output="auto"`` (the default) calls ``predict_proba`` when the model has it and the check
+  is about sizes of change: ``assert_directional`` always, ``assert_invariant`` when
+  ``tolerance > 0``. Otherwise (``assert_invariant`` with ``tolerance=0``, ``assert_cases``) it
+  calls ``predict``, so a flipped label is what counts.
+* A plain callable is called as it is; ``output`` then only names what it returns.
+
+Probabilities of a binary classifier (two columns) are reduced to the second column, the
+probability of ``classes_[1]``. Other two-dimensional outputs are compared column by column.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from mltest.errors import invalid_argument, invalid_type
+from mltest.invariance._frames import Frame
+
+__all__ = ["OUTPUTS", "Predictor"]
+
+OUTPUTS = ("auto", "proba", "predict")
+
+
+def _describe(fn: Any) -> str:
+    owner = getattr(fn, "__self__", None)
+    name = getattr(fn, "__name__", None) or type(fn).__name__
+    if owner is not None:
+        return f"{type(owner).__name__}.{name}"
+    return name
+
+
+class Predictor:
+    """Calls the model on a frame in batches and checks what comes back.
+
+    ``label`` names the method for messages, ``output`` is ``"proba"`` or ``"predict"``.
+    """
+
+    def __init__(self, predict: Any, *, output: str, prefer_proba: bool, batch_size: int | None) -> None:
+        if output not in OUTPUTS:
+            raise invalid_argument("output", output, f"one of {list(OUTPUTS)}", choices=OUTPUTS)
+        if batch_size is not None and (
+            not isinstance(batch_size, int) or isinstance(batch_size, bool) or batch_size < 1
+        ):
+            raise invalid_argument("batch_size", batch_size, "None (one call) or a positive integer")
+        self.batch_size = batch_size
+        self.calls = 0
+        has_proba = callable(getattr(predict, "predict_proba", None))
+        has_predict = callable(getattr(predict, "predict", None))
+        if has_proba or has_predict:
+            if output == "proba" and not has_proba:
+                raise invalid_argument(
+                    "output", output, f"'predict' or 'auto': {type(predict).__name__} has no predict_proba"
+                )
+            if output == "predict" and not has_predict:
+                raise invalid_argument("output", output, f"'proba' or 'auto': {type(predict).__name__} has no predict")
+            use_proba = output == "proba" or (output == "auto" and has_proba and (prefer_proba or not has_predict))
+            self.fn = predict.predict_proba if use_proba else predict.predict
+            self.output = "proba" if use_proba else "predict"
+        elif callable(predict):
+            self.fn = predict
+            self.output = "proba" if output == "proba" else "predict"
+        else:
+            raise invalid_type("predict", predict, "a callable or a model with predict_proba or predict")
+        self.label = _describe(self.fn)
+
+    def __call__(self, frame: Frame) -> np.ndarray:
+        """Predictions for every row of ``frame``: 1-d, or 2-d with one column per output."""
+        n = len(frame)
+        if n == 0:
+            return np.empty(0)
+        step = self.batch_size or max(n, 1)
+        parts = []
+        for start in range(0, n, step):
+            batch = frame.native if step >= n else frame.slice(start, min(start + step, n))
+            parts.append(self._validate(self.fn(batch), min(step, n - start)))
+            self.calls += 1
+        out = np.concatenate(parts) if len(parts) > 1 else parts[0]
+        return out
+
+    def _validate(self, raw: Any, rows: int) -> np.ndarray:
+        if hasattr(raw, "detach"):  # a torch tensor
+            raw = raw.detach().cpu().numpy()
+        elif hasattr(raw, "to_numpy"):  # pandas or polars
+            raw = raw.to_numpy()
+        out = np.asarray(raw)
+        if out.ndim == 0 or len(out) != rows:
+            got = "a scalar" if out.ndim == 0 else f"{len(out):,} values"
+            raise invalid_argument(
+                "predict", self.fn, f"one prediction per row: {self.label} returned {got} for {rows:,} rows"
+            )
+        if out.ndim == 2 and out.shape[1] == 1:
+            out = out[:, 0]
+        elif out.ndim == 2 and out.shape[1] == 2 and self.output == "proba":
+            out = out[:, 1]
+        elif out.ndim > 2:
+            raise invalid_argument(
+                "predict", self.fn, f"1-d or 2-d predictions: {self.label} returned shape {out.shape}"
+            )
+        if out.dtype.kind in "fc":
+            bad = ~np.isfinite(out)
+            if bad.any():
+                rows_bad = np.flatnonzero(bad.reshape(len(out), -1).any(axis=1))
+                raise invalid_argument(
+                    "predict",
+                    self.fn,
+                    f"finite predictions: {self.label} returned NaN or infinity for {len(rows_bad):,} of "
+                    f"{rows:,} rows (first at row {rows_bad[0]} of the batch)",
+                )
+        return out

@@ -1,0 +1,95 @@
+"""Hypothesis strategies for the data a pandera schema allows.
+
+They wrap pandera's own strategies (``schema.strategy(size=n)``), which build on
+``hypothesis.extra.pandas`` and turn built-in checks such as ``in_range`` and ``isin`` into
+bounds rather than filters. On top of that:
+
+* the number of rows is drawn between ``min_size`` and ``max_size``, so a failing example
+  shrinks to few rows as well as to small values;
+* categorical columns (which pandera cannot generate) are drawn from their categories and
+  converted back to the categorical dtype.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from mltest.errors import invalid_argument, invalid_type
+
+__all__ = ["data_frames", "rows"]
+
+
+def _load(schema: Any) -> Any:
+    if isinstance(schema, (str, Path)):
+        path = Path(schema)
+        if not path.is_file():
+            raise invalid_argument("schema", str(schema), "a pandera schema or the path of a YAML/JSON schema file")
+        import pandera.io
+
+        return pandera.io.from_json(path) if path.suffix == ".json" else pandera.io.from_yaml(path)
+    return schema
+
+
+def _generatable(schema: Any) -> tuple[Any, dict[str, pd.CategoricalDtype]]:
+    """A copy of ``schema`` whose categorical columns are plain strings limited to their categories."""
+    import pandera.pandas as pa
+
+    if not isinstance(schema, pa.DataFrameSchema):
+        raise invalid_type(
+            "schema",
+            schema,
+            "a pandera DataFrameSchema for pandas (pandera.pandas.DataFrameSchema) or a path to a YAML/JSON schema; "
+            "for a polars model, convert the frames with .map(polars.from_pandas)",
+        )
+    categoricals: dict[str, pd.CategoricalDtype] = {}
+    updates: dict[str, dict[str, Any]] = {}
+    for name, column in schema.columns.items():
+        dtype = getattr(column.dtype, "type", None)
+        if isinstance(dtype, pd.CategoricalDtype):
+            if dtype.categories is None or len(dtype.categories) == 0:
+                raise invalid_argument(
+                    "schema",
+                    f"column {name!r} of dtype category",
+                    "categorical columns with their categories listed, e.g. pd.CategoricalDtype(['a', 'b'])",
+                )
+            categoricals[name] = dtype
+            values = list(dtype.categories)
+            plain = type(values[0]) if all(type(v) is type(values[0]) for v in values) else str
+            checks = [c for c in column.checks if c.name != "isin"] + [pa.Check.isin(values)]
+            updates[name] = {"dtype": plain, "checks": checks}
+    return (schema.update_columns(updates) if updates else schema), categoricals
+
+
+def data_frames(schema: Any, *, min_size: int = 1, max_size: int = 10, size: int | None = None) -> Any:
+    """A Hypothesis strategy for pandas DataFrames that ``schema`` accepts.
+
+    ``schema`` is a pandera ``DataFrameSchema`` (pandas) or the path of a pandera YAML/JSON
+    schema. Frames have between ``min_size`` and ``max_size`` rows (``size`` fixes it);
+    Hypothesis shrinks a failing frame towards ``min_size`` rows and simple values. Bound
+    your numeric columns (``Check.in_range``) or the values will be extreme.
+    """
+    from hypothesis import strategies as st
+
+    schema, categoricals = _generatable(_load(schema))
+    if size is not None:
+        min_size = max_size = size
+    for name, value in (("min_size", min_size), ("max_size", max_size)):
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            raise invalid_argument(name, value, "a non-negative integer")
+    if min_size > max_size:
+        raise invalid_argument("max_size", max_size, f"at least min_size={min_size}")
+
+    def finish(frame: pd.DataFrame) -> pd.DataFrame:
+        frame = frame.reset_index(drop=True)
+        return frame.astype(categoricals) if categoricals else frame
+
+    sizes = st.just(min_size) if min_size == max_size else st.integers(min_size, max_size)
+    return sizes.flatmap(lambda n: schema.strategy(size=n).map(finish))
+
+
+def rows(schema: Any) -> Any:
+    """A Hypothesis strategy for single rows that ``schema`` accepts, as one-row DataFrames."""
+    return data_frames(schema, size=1)
