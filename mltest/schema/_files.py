@@ -7,6 +7,7 @@ whoever wrote it. Every problem with a file is one line naming the file and what
 
 from __future__ import annotations
 
+import difflib
 import json
 from collections.abc import Mapping
 from pathlib import Path
@@ -81,13 +82,40 @@ def load_schema(path: str | Path) -> Any:
         else:
             pandera_api("pandas")
             from pandera.io import pandas_io as io
+        _check_column_keys(serialized["columns"], where)
         return io.deserialize_schema(dict(serialized))
+    except SchemaFileError:
+        raise
     except ImportError as error:
         raise SchemaFileError(
             f"{where} is a {api} schema, which needs {error.name or api}: {_one_line(error)}"
         ) from None
     except Exception as error:  # pandera raises many kinds for a bad schema; report them all alike
         raise SchemaFileError(f"{where} is not a valid pandera schema: {_one_line(error)}") from None
+
+
+def _check_column_keys(columns: Mapping[str, Any], where: str) -> None:
+    """pandera drops a key it does not know (a misspelt check would vanish): refuse it instead."""
+    from pandera.api.checks import Check
+    from pandera.io._flat_checks import COMPONENT_RESERVED_KEYS
+
+    checks = [k for k in dir(Check) if not k.startswith("_") and callable(getattr(Check, k))]
+    known = set(COMPONENT_RESERVED_KEYS) | set(checks)
+    for name, column in columns.items():
+        if column is None:
+            continue
+        if not isinstance(column, Mapping):
+            raise SchemaFileError(
+                f"{where} is not a valid pandera schema: column {name!r} must be a mapping of dtype, "
+                f"nullable and checks, got {column!r}"
+            )
+        for key in column:
+            if key not in known:
+                close = difflib.get_close_matches(str(key), sorted(known), n=1)
+                hint = f" (did you mean {close[0]!r}?)" if close else ""
+                raise SchemaFileError(
+                    f"{where} is not a valid pandera schema: column {name!r} has an unknown key {key!r}{hint}"
+                )
 
 
 def _file_api(serialized: Mapping[str, Any], where: str) -> Api:

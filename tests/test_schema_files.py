@@ -1,0 +1,126 @@
+"""Bad schema files and bad data files: one specific line, through the API and through the CLI."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas
+import pytest
+from conftest import GERMAN_CREDIT
+
+import mltest
+from mltest.cli import main
+from mltest.schema import DataFileError, SchemaFileError, load_schema, read_data
+
+# file name -> (content, message after "schema file '<path>' ")
+BAD_SCHEMAS = {
+    "missing.yaml": (None, "does not exist"),
+    "broken.yaml": ("columns:\n  age: [\n", "is not valid YAML: expected the node content, but found '<stream end>'"),
+    "broken.json": ('{"columns": {"age": }}', "is not valid JSON: Expecting value: line 1 column 21 (char 20)"),
+    "list.yaml": (
+        "- age\n- sex\n",
+        "is not a pandera schema: expected a mapping with a 'columns' mapping "
+        "(write one with `mltest schema infer DATA -o FILE`)",
+    ),
+    "typo.yaml": (
+        "columns:\n  age:\n    dtype: int64\n    in_rnage: {min_value: 18}\n",
+        "is not a valid pandera schema: column 'age' has an unknown key 'in_rnage' (did you mean 'in_range'?)",
+    ),
+    "dtype.yaml": (
+        "columns:\n  age:\n    dtype: integer64\n",
+        "is not a valid pandera schema: data type 'integer64' not understood",
+    ),
+    "column.yaml": (
+        "columns:\n  age: int64\n",
+        "is not a valid pandera schema: column 'age' must be a mapping of dtype, nullable and checks, got 'int64'",
+    ),
+    "series.yaml": (
+        "schema_type: series\ncolumns: {}\n",
+        "has schema_type='series', api=None: expected a pandas schema (schema_type: dataframe) "
+        "or a polars schema (schema_type: polars_dataframe)",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", list(BAD_SCHEMAS))
+def test_bad_schema_files(tmp_path: Path, name: str) -> None:
+    content, message = BAD_SCHEMAS[name]
+    path = tmp_path / name
+    if content is not None:
+        path.write_text(content)
+    with pytest.raises(SchemaFileError) as caught:
+        load_schema(path)
+    assert str(caught.value).startswith(f"schema file '{path}' {message}")
+    assert "\n" not in str(caught.value)
+    assert isinstance(caught.value, mltest.errors.MltestError)
+    with pytest.raises(SchemaFileError):  # assert_schema reports the same problem
+        mltest.assert_schema(pandas.DataFrame({"age": [30]}), path)
+
+
+def test_a_directory_is_not_a_schema_file(tmp_path: Path) -> None:
+    with pytest.raises(SchemaFileError, match=r"is not a file$"):
+        load_schema(tmp_path)
+
+
+def test_schema_path_of_the_wrong_type() -> None:
+    with pytest.raises(mltest.InvalidArgumentType) as caught:
+        load_schema(42)
+    assert str(caught.value) == "schema=42 has type int: expected a path (str or pathlib.Path)"
+
+
+# file name -> (bytes, message after "data file '<path>' ")
+BAD_DATA = {
+    "missing.csv": (None, "does not exist"),
+    "notes.txt": (b"a,b\n1,2\n", "has an unsupported suffix '.txt': expected .csv or .parquet"),
+    "empty.csv": (b"", "is empty"),
+    "header.csv": (b"a,b\n", "has a header but no rows"),
+    "quote.csv": (
+        b'a,b\n1,2\n"x\n',
+        "cannot be read as CSV: Error tokenizing data. C error: EOF inside string starting at row 2",
+    ),
+    "latin1.csv": (
+        b"name\n\xe9t\xe9\n",
+        "cannot be read as CSV: 'utf-8' codec can't decode byte 0xe9 in position 0: invalid continuation byte",
+    ),
+    "fake.parquet": (b"not parquet", "cannot be read as Parquet: Could not open Parquet input source"),
+}
+
+
+@pytest.mark.parametrize("name", list(BAD_DATA))
+def test_bad_data_files(tmp_path: Path, name: str, capsys: pytest.CaptureFixture[str]) -> None:
+    content, message = BAD_DATA[name]
+    path = tmp_path / name
+    if content is not None:
+        path.write_bytes(content)
+    with pytest.raises(DataFileError) as caught:
+        read_data(path)
+    assert str(caught.value).startswith(f"data file '{path}' {message}")
+    # the CLI: exit 1, one line on stderr, nothing on stdout
+    assert main(["schema", "infer", str(path), "-o", str(tmp_path / "out.yaml")]) == 1
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.startswith(f"mltest schema: error: data file '{path}' {message}")
+    assert err.count("\n") == 1
+    assert not (tmp_path / "out.yaml").exists()
+
+
+def test_cli_writes_to_an_unwritable_place(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    target = tmp_path / "no" / "such" / "dir" / "schema.yaml"
+    assert main(["schema", "infer", str(GERMAN_CREDIT), "-o", str(target)]) == 1
+    assert capsys.readouterr().err.startswith("mltest schema: error: [Errno 2] No such file or directory")
+
+
+def test_console_script_exit_codes(tmp_path: Path) -> None:
+    """The installed `mltest` command, for real: 0 on success, 1 with one line for an expected error."""
+    mltest_command = Path(sys.executable).parent / "mltest"
+    ok = subprocess.run(
+        [mltest_command, "schema", "infer", GERMAN_CREDIT, "-o", tmp_path / "s.yaml"], capture_output=True, text=True
+    )
+    assert ok.returncode == 0, ok.stderr
+    assert (tmp_path / "s.yaml").is_file()
+    bad = subprocess.run([mltest_command, "schema", "infer", tmp_path / "nope.csv"], capture_output=True, text=True)
+    assert bad.returncode == 1
+    assert bad.stdout == ""
+    assert bad.stderr == f"mltest schema: error: data file '{tmp_path / 'nope.csv'}' does not exist\n"
