@@ -121,7 +121,7 @@ def _hash(frame: Any, columns: list[str], api: str) -> numpy.ndarray:
         import pandas
 
         return pandas.util.hash_pandas_object(frame[columns], index=False).to_numpy()
-    return frame.select(columns).hash_rows(seed=0, seed_1=1, seed_2=2, seed_3=3).to_numpy()
+    return frame.select(columns).hash_rows(seed=0).to_numpy()
 
 
 def _first_positions(train_hash: numpy.ndarray, wanted: numpy.ndarray) -> dict[Any, int]:
