@@ -25,6 +25,9 @@ def build_parser() -> argparse.ArgumentParser:
     from mltest.schema import _cli as schema_cli
 
     schema_cli.add_parser(commands)
+    from mltest.notebooks import _cli as convert_cli
+
+    convert_cli.add_parser(commands)
     return parser
 
 

@@ -1,0 +1,91 @@
+"""Convert one notebook into its module file, safely.
+
+A module edited by hand after conversion (or a file mltest did not write) is never overwritten
+unless ``force=True``. The module is written to a temporary file in the target folder and
+renamed over the target, so an error never leaves a partial module behind.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from mltest.notebooks._module import ConversionError, build_module
+from mltest.notebooks._read import read_notebook
+from mltest.notebooks._select import select, selection_hash
+from mltest.notebooks._sync import body_hash, fix_command, header, module_path, source_reference, split_header
+
+__all__ = ["Conversion", "convert_notebook", "write_atomically"]
+
+
+@dataclass
+class Conversion:
+    """What happened to one notebook: ``state`` is ``"written"``, ``"unchanged"`` or ``"skipped"``."""
+
+    notebook: Path
+    module: Path
+    state: str
+    message: str
+    warnings: list[str] = field(default_factory=list)
+    text: str = ""
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` through a temporary file and a rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as file:
+            file.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def convert_notebook(
+    notebook: Path, *, to: Path | None = None, out_dir: Path | None = None, force: bool = False, write: bool = True
+) -> Conversion:
+    """Convert ``notebook`` and write its module (unless ``write=False``)."""
+    notebook = Path(notebook)
+    selection = select(read_notebook(notebook))
+    target = module_path(notebook, to=to, out_dir=out_dir, name=selection.default_exp)
+    if selection.language != "python":
+        message = f"skipped {notebook}: its kernel language is {selection.language!r}, not Python"
+        return Conversion(notebook, target, "skipped", message)
+    if not selection.cells:
+        return Conversion(notebook, target, "skipped", f"skipped {notebook}: it has no code cells to convert")
+    try:
+        module = build_module(selection)
+    except ConversionError as error:
+        raise ConversionError(f"{notebook}: {error}") from None
+    text = header(source_reference(notebook, target), selection_hash(selection), module.body) + module.body
+    try:
+        ast.parse(text)
+    except SyntaxError as error:  # a bug in the converter: say so rather than write it
+        message = f"{notebook}: the converted module does not parse ({error}); please report this"
+        raise ConversionError(message) from None
+    warnings = [f"{notebook}: {warning}" for warning in module.warnings]
+    if target.exists():
+        existing = target.read_text(encoding="utf-8")
+        parsed, body = split_header(existing)
+        if not force and parsed is None:
+            raise ConversionError(
+                f"{target} was not written by `mltest convert`: not overwritten; "
+                f"run `{fix_command(notebook, target, force=True)}` to replace it"
+            )
+        if not force and body_hash(body) != parsed.module_hash:
+            raise ConversionError(
+                f"{target} was edited by hand after conversion: not overwritten; move the edits into {notebook}, "
+                f"or run `{fix_command(notebook, target, force=True)}` to discard them"
+            )
+        if existing == text:
+            return Conversion(notebook, target, "unchanged", f"{target} is up to date with {notebook}", warnings, text)
+    if write:
+        write_atomically(target, text)
+    return Conversion(
+        notebook, target, "written", f"converted {notebook} -> {target} ({len(selection.cells)} cells)", warnings, text
+    )
