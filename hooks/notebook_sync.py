@@ -1,0 +1,86 @@
+"""pre-commit hook ``mltest-notebook-sync``: converted modules stay in sync with their notebooks.
+
+It takes the staged notebooks and Python files. A notebook is checked against its module
+(``--out-dir`` or ``--to``-less mapping of ``mltest convert``); a Python module with an
+``mltest convert`` header is checked against the notebook its header names, so editing the
+module by hand is caught as well. Notebooks that were never converted are left alone unless
+``--require``. Only JSON and hashes are read: nbconvert is not imported.
+
+With ``--fix``, out-of-date modules are converted again (a module edited by hand never is), and
+the hook fails so that the new module can be reviewed and staged, as pre-commit expects.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from mltest.errors import MltestError
+from mltest.notebooks._sync import SyncStatus, check, split_header
+
+__all__ = ["main", "statuses"]
+
+
+def _targets(files: Sequence[str]) -> dict[Path, Path | None]:
+    """Each notebook to check, with its module when a module named it (else None: the mapping decides)."""
+    targets: dict[Path, Path | None] = {}
+    for name in files:
+        path = Path(name)
+        if path.suffix == ".ipynb":
+            targets.setdefault(path, None)
+        elif path.suffix == ".py" and path.is_file():
+            with path.open(encoding="utf-8", errors="replace") as file:
+                head = "".join(file.readline() for _ in range(3))
+            parsed, _ = split_header(head + "\n")
+            if parsed is not None:
+                notebook = Path(os.path.normpath(path.parent / parsed.source))
+                targets[notebook] = path
+    return targets
+
+
+def statuses(files: Sequence[str], *, out_dir: Path | None = None) -> list[SyncStatus]:
+    """The sync status of every notebook named by ``files`` (notebooks or converted modules)."""
+    result = []
+    for notebook, module in _targets(files).items():
+        if not notebook.exists():
+            result.append(
+                SyncStatus(notebook, module or notebook, "orphan", f"{module}: its notebook {notebook} does not exist")
+            )
+            continue
+        result.append(check(notebook, to=module, out_dir=out_dir))
+    return result
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="mltest-notebook-sync", description=__doc__.splitlines()[0])
+    parser.add_argument("files", nargs="*", help="staged notebooks and Python files")
+    parser.add_argument("--out-dir", type=Path, help="folder of the converted modules (default: next to each notebook)")
+    parser.add_argument("--require", action="store_true", help="every notebook must have a converted module")
+    parser.add_argument("--fix", action="store_true", help="convert out-of-date notebooks again (then fail)")
+    args = parser.parse_args(argv)
+    try:
+        found = statuses(args.files, out_dir=args.out_dir)
+    except (MltestError, OSError) as error:
+        print(f"mltest-notebook-sync: {error}", file=sys.stderr)
+        return 1
+    problems = [s for s in found if not s.ok and (s.state != "missing" or args.require)]
+    for status in problems:
+        if args.fix and status.state in ("stale", "missing"):
+            from mltest.notebooks._convert import convert_notebook
+
+            try:
+                converted = convert_notebook(status.notebook, to=status.module)
+            except (MltestError, OSError) as error:
+                print(f"mltest-notebook-sync: {error}", file=sys.stderr)
+                continue
+            print(f"mltest-notebook-sync: {converted.message}; review and stage it")
+        else:
+            print(f"mltest-notebook-sync: {status.message}")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
