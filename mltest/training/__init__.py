@@ -1,3 +1,24 @@
-"""Placeholder: this family is being built."""
+"""Training-sanity checks: does the model learn at all, and is what it learns well-formed?
 
-__all__: list[str] = []
+The scikit-learn checks live here; the PyTorch checks are in :mod:`mltest.training.torch`,
+which needs torch (``import mltest.training`` does not). Each check works on copies of the
+model: the estimator, module or optimizer passed in is left as it was.
+"""
+
+from __future__ import annotations
+
+from mltest.training._sklearn import (
+    assert_can_overfit,
+    assert_deterministic,
+    assert_fit_preserves_input,
+    assert_learns,
+    assert_valid_predictions,
+)
+
+__all__ = [
+    "assert_can_overfit",
+    "assert_deterministic",
+    "assert_fit_preserves_input",
+    "assert_learns",
+    "assert_valid_predictions",
+]

@@ -1,0 +1,74 @@
+"""What the scikit-learn and PyTorch checks share: the shape of their messages and results.
+
+A training-sanity failure reads like a Hypothesis health check: what was observed (which
+parameter, which figure), the likely causes, what to change, and how to silence this one check.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from mltest import _settings
+from mltest.errors import invalid_argument, invalid_type
+from mltest.report import CheckResult, conclude
+
+__all__ = ["check_number", "default_seed", "fail", "health_message", "succeed"]
+
+
+def health_message(
+    headline: str,
+    *,
+    evidence: Sequence[str] = (),
+    causes: Sequence[str] = (),
+    fixes: Sequence[str] = (),
+    silence: str = "",
+) -> str:
+    """A failure message in four parts: observed, likely causes, what to change, how to silence."""
+    lines = [headline]
+    if evidence:
+        lines += ["", *(f"    {line}" for line in evidence)]
+    if causes:
+        lines += ["", "Likely causes:", *(f"  - {cause}" for cause in causes)]
+    if fixes:
+        lines += ["", "What to change:", *(f"  - {fix}" for fix in fixes)]
+    if silence:
+        lines += ["", f"To silence this check: {silence}"]
+    return "\n".join(lines)
+
+
+def fail(check: str, message: str, figures: dict[str, Any], table: list[dict[str, Any]] | None = None) -> CheckResult:
+    """Record a failed training check and raise :class:`mltest.CheckFailed`."""
+    return conclude(CheckResult("training", check, "failed", message, figures=figures, table=table or []))
+
+
+def succeed(
+    check: str, message: str, figures: dict[str, Any], table: list[dict[str, Any]] | None = None
+) -> CheckResult:
+    """Record a passed training check and return its result."""
+    return conclude(CheckResult("training", check, "passed", message, figures=figures, table=table or []))
+
+
+def check_number(
+    name: str, value: Any, *, low: float | None = None, high: float | None = None, integer: bool = False
+) -> Any:
+    """Validate a numeric keyword argument and return it unchanged."""
+    kind = "an integer" if integer else "a number"
+    if isinstance(value, bool) or not isinstance(value, int if integer else (int, float)):
+        raise invalid_type(name, value, kind)
+    if value != value or (low is not None and value < low) or (high is not None and value > high):
+        bounds = []
+        if low is not None:
+            bounds.append(f">= {low}")
+        if high is not None:
+            bounds.append(f"<= {high}")
+        raise invalid_argument(name, value, f"{kind} {' and '.join(bounds)}")
+    return value
+
+
+def default_seed(seed: int | None) -> int:
+    """The seed a check uses: its own argument, else the project's ``seed`` setting, else 0."""
+    if seed is None:
+        configured = _settings.get("seed")
+        return configured if isinstance(configured, int) else 0
+    return check_number("seed", seed, low=0, integer=True)
