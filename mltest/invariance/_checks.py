@@ -9,6 +9,7 @@ from the few worst rows. Its verdict is a :class:`~mltest.report.CheckResult` ha
 from __future__ import annotations
 
 import numbers
+import sys
 from collections.abc import Sequence
 from typing import Any
 
@@ -19,7 +20,8 @@ from mltest.errors import invalid_argument, invalid_type
 from mltest.invariance._frames import Frame, as_frame
 from mltest.invariance._perturbations import Perturbation
 from mltest.invariance._predict import Predictor
-from mltest.report import CheckResult, conclude
+from mltest.report import CheckResult, session_results
+from mltest.report import conclude as _record
 
 __all__ = ["DIRECTIONS", "assert_cases", "assert_directional", "assert_invariant"]
 
@@ -30,6 +32,21 @@ DIRECTIONS = {
     "not_decrease": (1, False, "decreased"),
     "not_increase": (-1, False, "increased"),
 }
+
+
+def conclude(result: CheckResult) -> CheckResult:
+    """Record and judge ``result``; inside a Hypothesis test keep only the last example's result.
+
+    Hypothesis calls the test once per example and replays the shrunk counterexample last, so
+    the report shows one row per check and perturbation: the minimal failing case, if any.
+    """
+    if "hypothesis" in sys.modules:
+        from hypothesis.control import currently_in_test_context
+
+        if currently_in_test_context():
+            key = (result.check, result.figures.get("perturbation"))
+            session_results[:] = [r for r in session_results if (r.check, r.figures.get("perturbation")) != key]
+    return _record(result)
 
 
 # -- argument checks -------------------------------------------------------------------------------
@@ -153,7 +170,7 @@ def _nothing_perturbed(check: str, perturbation: Perturbation, rows: int, figure
             "invariance",
             check,
             "inconclusive",
-            f"{check}: {perturbation!r} changed none of the {rows:,} rows, so there is nothing to compare.\n"
+            f"{perturbation!r} changed none of the {rows:,} rows, so there is nothing to compare.\n"
             "Likely causes: the values it replaces do not occur in the data, or the rows already hold them. "
             "Check the perturbation with perturbation.apply(data).",
             figures=figures,
@@ -241,7 +258,7 @@ def assert_invariant(
     allowed = int(np.floor(max_rate * len(checked_rows) + 1e-9))
     if rate <= max_rate:
         message = (
-            f"assert_invariant: {_rate(len(failing_rows), len(checked_rows))} changed prediction by more than "
+            f"{_rate(len(failing_rows), len(checked_rows))} changed prediction by more than "
             f"tolerance={tolerance:g} under {perturbation!r}; allowed: max_failure_rate={max_rate:g}."
         )
         return conclude(CheckResult("invariance", "assert_invariant", "passed", message, figures=figures))
@@ -252,7 +269,7 @@ def assert_invariant(
     columns = perturbation.columns
     message = "\n".join(
         [
-            f"assert_invariant: {_rate(len(failing_rows), len(checked_rows))} changed prediction by more than "
+            f"{_rate(len(failing_rows), len(checked_rows))} changed prediction by more than "
             f"tolerance={tolerance:g} under {perturbation!r}; allowed: max_failure_rate={max_rate:g} "
             f"({allowed:,} rows).",
             f"Predictions from {predictor.label} ({what}); {len(source):,} perturbed rows in {predictor.calls} "
@@ -339,7 +356,7 @@ def assert_directional(
         }
     )
     head = (
-        f"assert_directional: {_rate(len(failing_rows), len(checked_rows))} {wrong} under {perturbation!r} "
+        f"{_rate(len(failing_rows), len(checked_rows))} {wrong} under {perturbation!r} "
         f"(expected: {direction}, tolerance={tolerance:g}); allowed: max_failure_rate={max_rate:g}"
     )
     if rate <= max_rate:
@@ -429,7 +446,7 @@ def assert_cases(
         "output": predictor.label,
     }
     head = (
-        f"assert_cases: {len(failing):,} of {len(frame):,} cases ({rate:.1%}) got an unexpected prediction; "
+        f"{len(failing):,} of {len(frame):,} cases ({rate:.1%}) got an unexpected prediction; "
         f"allowed: max_failure_rate={max_rate:g}"
     )
     if rate <= max_rate:

@@ -27,9 +27,9 @@ def _load(schema: Any) -> Any:
         path = Path(schema)
         if not path.is_file():
             raise invalid_argument("schema", str(schema), "a pandera schema or the path of a YAML/JSON schema file")
-        import pandera.io
+        import pandera.pandas as pa
 
-        return pandera.io.from_json(path) if path.suffix == ".json" else pandera.io.from_yaml(path)
+        return pa.DataFrameSchema.from_json(path) if path.suffix == ".json" else pa.DataFrameSchema.from_yaml(path)
     return schema
 
 
@@ -82,12 +82,16 @@ def data_frames(schema: Any, *, min_size: int = 1, max_size: int = 10, size: int
     if min_size > max_size:
         raise invalid_argument("max_size", max_size, f"at least min_size={min_size}")
 
-    def finish(frame: pd.DataFrame) -> pd.DataFrame:
-        frame = frame.reset_index(drop=True)
-        return frame.astype(categoricals) if categoricals else frame
-
     sizes = st.just(min_size) if min_size == max_size else st.integers(min_size, max_size)
-    return sizes.flatmap(lambda n: schema.strategy(size=n).map(finish))
+    frames = sizes.flatmap(lambda n: schema.strategy(size=n))
+    if not categoricals:
+        return frames
+
+    @st.composite
+    def with_categories(draw: Any) -> pd.DataFrame:
+        return draw(frames).astype(categoricals)
+
+    return with_categories()
 
 
 def rows(schema: Any) -> Any:
