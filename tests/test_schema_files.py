@@ -17,7 +17,7 @@ from mltest.schema import DataFileError, SchemaFileError, load_schema, read_data
 # file name -> (content, message after "schema file '<path>' ")
 BAD_SCHEMAS = {
     "missing.yaml": (None, "does not exist"),
-    "broken.yaml": ("columns:\n  age: [\n", "is not valid YAML: expected the node content, but found '<stream end>'"),
+    "broken.yaml": ("columns:\n  age: [\n", "is not valid YAML: "),
     "broken.json": ('{"columns": {"age": }}', "is not valid JSON: Expecting value: line 1 column 21 (char 20)"),
     "list.yaml": (
         "- age\n- sex\n",
@@ -57,6 +57,24 @@ def test_bad_schema_files(tmp_path: Path, name: str) -> None:
     assert isinstance(caught.value, mltest.errors.MltestError)
     with pytest.raises(SchemaFileError):  # assert_schema reports the same problem
         mltest.assert_schema(pandas.DataFrame({"age": [30]}), path)
+
+
+def test_yaml_errors_say_where(tmp_path: Path) -> None:
+    path = tmp_path / "broken.yaml"
+    path.write_text("columns:\n  age:\n    dtype: int64\n   nullable: true\n")
+    with pytest.raises(SchemaFileError) as caught:
+        load_schema(path)
+    assert str(caught.value).startswith(f"schema file '{path}' is not valid YAML: ")
+    assert str(caught.value).endswith(" at line 4, column 4")
+
+
+def test_a_changed_schema_file_is_read_again(german_credit: pandas.DataFrame, tmp_path: Path) -> None:
+    path = tmp_path / "schema.yaml"
+    path.write_text("columns:\n  age:\n    dtype: int64\n    in_range: {min_value: 18, max_value: 60}\n")
+    with pytest.raises(mltest.CheckFailed, match="in_range\\(18, 60\\) fails for 45 rows"):
+        mltest.assert_schema(german_credit, path)
+    path.write_text("columns:\n  age:\n    dtype: int64\n    in_range: {min_value: 18, max_value: 100}\n")
+    assert mltest.assert_schema(german_credit, path).passed
 
 
 def test_a_directory_is_not_a_schema_file(tmp_path: Path) -> None:

@@ -16,7 +16,7 @@ from typing import Any
 from mltest.errors import MltestError
 from mltest.schema._backend import Api, pandera_api, schema_api, wrong_type
 
-__all__ = ["DataFileError", "SchemaFileError", "dump_schema", "load_schema", "read_data"]
+__all__ = ["DataFileError", "SchemaFileError", "cached_schema", "dump_schema", "load_schema", "read_data"]
 
 DATA_SUFFIXES = (".csv", ".parquet", ".pq")
 
@@ -65,8 +65,9 @@ def load_schema(path: str | Path) -> Any:
     else:
         import yaml
 
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: 10x faster
         try:
-            serialized = yaml.safe_load(text)
+            serialized = yaml.load(text, Loader=loader)
         except yaml.YAMLError as error:
             raise SchemaFileError(f"{where} is not valid YAML: {_one_line(error)}") from None
     if not isinstance(serialized, Mapping) or not isinstance(serialized.get("columns"), Mapping):
@@ -92,6 +93,27 @@ def load_schema(path: str | Path) -> Any:
         ) from None
     except Exception as error:  # pandera raises many kinds for a bad schema; report them all alike
         raise SchemaFileError(f"{where} is not a valid pandera schema: {_one_line(error)}") from None
+
+
+_CACHE: dict[tuple[str, int, int], Any] = {}
+
+
+def cached_schema(path: str | Path) -> Any:
+    """:func:`load_schema`, read again only when the file changes (for repeated checks in a session).
+
+    The schema returned is shared between calls: do not modify it.
+    """
+    path = _path(path, "schema")
+    try:
+        stat = path.stat()
+    except OSError:
+        return load_schema(path)  # let load_schema say what is wrong
+    key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+    if key not in _CACHE:
+        if len(_CACHE) >= 64:
+            _CACHE.clear()
+        _CACHE[key] = load_schema(path)
+    return _CACHE[key]
 
 
 def _check_column_keys(columns: Mapping[str, Any], where: str) -> None:

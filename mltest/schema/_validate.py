@@ -9,7 +9,7 @@ from typing import Any
 
 from mltest.report import CheckResult, conclude
 from mltest.schema._backend import frame_api, pandera_api, quiet, schema_api, to_api, wrong_type
-from mltest.schema._files import load_schema
+from mltest.schema._files import cached_schema
 
 __all__ = ["assert_schema"]
 
@@ -40,7 +40,7 @@ def assert_schema(data: Any, schema: Any) -> CheckResult:
     source = None
     if isinstance(schema, (str, Path)):
         source = str(schema)
-        schema = load_schema(schema)
+        schema = cached_schema(schema)
     elif isinstance(schema, type) and hasattr(schema, "to_schema"):  # a DataFrameModel class
         with quiet():
             schema = schema.to_schema()

@@ -1,0 +1,106 @@
+"""mltest.assert_schema against calling pandera directly, on a 1,000,000-row frame.
+
+Both validate the same frame against the same schema with ``lazy=True`` (assert_schema
+collects every failure, so that is the call it makes); runs alternate and the medians are
+compared. Target: ratio under 1.10. Also times a schema file and a polars frame.
+
+    .venv/bin/python benchmarks/schema.py [--rows N] [--repeat N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import numpy
+import pandas
+
+import mltest
+from mltest.schema import dump_schema, infer_schema
+from mltest.schema._backend import pandera_api, quiet
+
+
+def frame(rows: int) -> pandas.DataFrame:
+    rng = numpy.random.default_rng(0)
+    return pandas.DataFrame(
+        {
+            "age": rng.integers(18, 90, rows),
+            "income": rng.lognormal(10, 1, rows),
+            "score": rng.normal(0, 1, rows),
+            "housing": rng.choice(["own", "rent", "free"], rows),
+            "purpose": rng.choice(["car", "education", "business", "repairs", "radio/TV"], rows),
+            "label": rng.integers(0, 2, rows),
+        }
+    )
+
+
+def timed(call: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    call()
+    return time.perf_counter() - start
+
+
+def compare(name: str, direct: Callable[[], object], ours: Callable[[], object], repeat: int) -> float:
+    with quiet():  # warm up: imports, pandera's backend registration (which imports pyspark if present)
+        direct(), ours()
+    direct_times, our_times = [], []
+    for _ in range(repeat):
+        direct_times.append(timed(direct))
+        our_times.append(timed(ours))
+    d, o = statistics.median(direct_times), statistics.median(our_times)
+    print(f"  {name:<44} pandera {d * 1000:8.1f} ms   assert_schema {o * 1000:8.1f} ms   ratio {o / d:.3f}")
+    return o / d
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--repeat", type=int, default=7)
+    args = parser.parse_args(argv)
+    data = frame(args.rows)
+    schema = infer_schema(data)
+    mltest.report.session_results.clear()
+    print(
+        f"assert_schema vs pandera's validate(lazy=True), {args.rows:,} rows x {data.shape[1]} columns, "
+        f"median of {args.repeat} alternating runs"
+    )
+    ratio = compare(
+        "pandas, schema object",
+        lambda: schema.validate(data, lazy=True),
+        lambda: mltest.assert_schema(data, schema),
+        args.repeat,
+    )
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "schema.yaml"
+        dump_schema(schema, path)
+        compare(
+            "pandas, schema file (cached after first read)",
+            lambda: schema.validate(data, lazy=True),
+            lambda: mltest.assert_schema(data, path),
+            args.repeat,
+        )
+    try:
+        import polars
+    except ImportError:
+        print("  (polars not installed: skipped)")
+    else:
+        polars_data = polars.from_pandas(data)
+        polars_schema = infer_schema(polars_data)
+        pandera_api("polars")
+        compare(
+            "polars, schema object",
+            lambda: polars_schema.validate(polars_data, lazy=True),
+            lambda: mltest.assert_schema(polars_data, polars_schema),
+            args.repeat,
+        )
+    mltest.report.session_results.clear()
+    print(f"ratio (pandas, schema object): {ratio:.3f} (target < 1.10)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
