@@ -142,7 +142,7 @@ def _predictions(model: Any, X: Any) -> np.ndarray:
 
 def _row_label(X: Any, position: int) -> Any:
     index = getattr(X, "index", None)
-    return index[position] if index is not None else position
+    return _scalar(index[position]) if index is not None else int(position)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -276,7 +276,13 @@ def assert_can_overfit(
     table = []
     if classifier and predicted.shape == truth.shape:
         for position in np.flatnonzero(predicted != truth)[:_EXAMPLES]:
-            table.append({"row": _row_label(X_small, position), "y": truth[position], "predicted": predicted[position]})
+            table.append(
+                {
+                    "row": _row_label(X_small, position),
+                    "y": _scalar(truth[position]),
+                    "predicted": _scalar(predicted[position]),
+                }
+            )
     if score >= min_score:
         message = (
             f"assert_can_overfit: {name} scored {metric}={score:.4g} on the {size} rows it was fitted on "
@@ -446,7 +452,7 @@ def assert_valid_predictions(estimator: Any, X: Any, y: Any, *, X_predict: Any =
     if classes is not None:
         unknown, counts = np.unique(predicted[~np.isin(predicted, classes)], return_counts=True)
         if len(unknown):
-            listed = ", ".join(f"{u!r} ({c} rows)" for u, c in zip(unknown[:_EXAMPLES], counts, strict=False))
+            listed = ", ".join(f"{_scalar(u)!r} ({c} rows)" for u, c in zip(unknown[:_EXAMPLES], counts, strict=False))
             problem("predicted labels", f"labels never seen in y: {listed}", f"labels among {classes.tolist()}")
         model_classes = getattr(model, "classes_", None)
         if model_classes is not None and not np.array_equal(np.asarray(model_classes), classes):
@@ -527,6 +533,11 @@ def assert_valid_predictions(estimator: Any, X: Any, y: Any, *, X_predict: Any =
 # assert_fit_preserves_input
 
 
+def _scalar(value: Any) -> Any:
+    """A numpy scalar as the Python value it holds, for readable messages."""
+    return value.item() if isinstance(value, np.generic) else value
+
+
 def _changes(argument: str, before: Any, after: Any) -> list[dict[str, Any]]:
     """Rows describing how ``after`` differs from its copy ``before`` (empty when it does not)."""
     import pandas as pd
@@ -579,7 +590,7 @@ def _changes(argument: str, before: Any, after: Any) -> list[dict[str, Any]]:
                     "argument": argument,
                     "column": "",
                     "changed": int(changed.sum()),
-                    "example": f"row {before.index[i]!r}: {a[i]!r} -> {b[i]!r}",
+                    "example": f"row {before.index[i]!r}: {_scalar(a[i])!r} -> {_scalar(b[i])!r}",
                 }
             )
         return rows
@@ -595,7 +606,7 @@ def _changes(argument: str, before: Any, after: Any) -> list[dict[str, Any]]:
             "argument": argument,
             "column": "",
             "changed": int(changed.sum()),
-            "example": f"at {where}: {a[where]!r} -> {b[where]!r}",
+            "example": f"at {where}: {_scalar(a[where])!r} -> {_scalar(b[where])!r}",
         }
     ]
 
