@@ -1,0 +1,295 @@
+"""The template's production files, checked statically for every rendered combination.
+
+Every combination of CI provider, Docker, serving and framework is rendered with Copier (the
+other answers vary along with them), then: zizmor finds nothing in the GitHub workflows,
+check-jsonschema's built-in schemas accept the workflows and the GitLab CI file, hadolint accepts
+the Dockerfile, and dockerfile-parse and the .dockerignore rules show what the image holds.
+There is no Docker engine or GitHub here, so nothing is built or pushed.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import shutil
+import subprocess
+import sys
+import warnings
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import ROOT
+
+BIN = Path(sys.executable).parent
+CI = ("github", "gitlab", "none")
+DOCKER = (True, False)
+SERVING = ("fastapi", "batch", "none")
+FRAMEWORK = ("scikit-learn", "pytorch")
+PYTHON = ("3.10", "3.11", "3.12", "3.13")
+TRACKING = ("none", "dvclive", "mlflow")
+COMBINATIONS = list(itertools.product(CI, DOCKER, SERVING, FRAMEWORK))
+
+
+def render(source: Path, destination: Path, **answers: object) -> Path:
+    """Render the template in `source` with Copier into `destination` (defaults for the rest)."""
+    import copier
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        copier.run_copy(str(source), str(destination), data=answers, defaults=True, quiet=True, unsafe=False)
+    return destination
+
+
+@pytest.fixture(scope="module")
+def template_source(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A plain-folder copy of the template: Copier renders it without cloning a git repository."""
+    source = tmp_path_factory.mktemp("template-source")
+    shutil.copy2(ROOT / "copier.yml", source / "copier.yml")
+    shutil.copytree(ROOT / "template", source / "template")
+    return source
+
+
+@pytest.fixture(scope="module")
+def rendered(template_source: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[tuple, Path]:
+    """Every (ci, docker, serving, framework) combination, with Python and tracking varied along."""
+    out = tmp_path_factory.mktemp("rendered")
+    projects = {}
+    for number, (ci, docker, serving, framework) in enumerate(COMBINATIONS):
+        answers = {
+            "project_name": f"Project {number}",
+            "ci": ci,
+            "docker": docker,
+            "serving": serving,
+            "framework": framework,
+            "python_version": PYTHON[number % len(PYTHON)],
+            "tracking": TRACKING[number % len(TRACKING)],
+        }
+        projects[(ci, docker, serving, framework)] = render(template_source, out / f"p{number}", **answers)
+    return projects
+
+
+def run(*command: str | Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([str(part) for part in command], capture_output=True, text=True)
+
+
+def workflows(projects: dict[tuple, Path]) -> list[Path]:
+    return sorted(path for project in projects.values() for path in project.glob(".github/workflows/*.yml"))
+
+
+def dockerfiles(projects: dict[tuple, Path]) -> list[Path]:
+    return sorted(project / "Dockerfile" for project in projects.values() if (project / "Dockerfile").exists())
+
+
+# --- which files each answer produces ------------------------------------------------------------
+
+
+def test_each_answer_renders_its_files(rendered: dict[tuple, Path]) -> None:
+    for (ci, docker, serving, _framework), project in rendered.items():
+        names = {path.name for path in project.glob(".github/workflows/*")}
+        if ci == "github":
+            assert names == ({"ci.yml", "train.yml", "cd.yml"} if docker else {"ci.yml", "train.yml"}), project
+        else:
+            assert not (project / ".github").exists(), project
+        assert (project / ".gitlab-ci.yml").exists() == (ci == "gitlab")
+        assert (project / "Dockerfile").exists() == docker
+        assert (project / ".dockerignore").exists() == docker
+        package = next((project / "src").iterdir())
+        assert (package / "serve.py").exists() == (serving == "fastapi")
+        assert (project / "tests" / "test_serve.py").exists() == (serving == "fastapi")
+        assert (package / "batch.py").exists() == (serving == "batch")
+        assert (project / "tests" / "test_batch.py").exists() == (serving == "batch")
+
+
+# --- GitHub Actions ------------------------------------------------------------------------------
+
+
+def test_zizmor_finds_nothing_in_the_workflows(rendered: dict[tuple, Path]) -> None:
+    files = workflows(rendered)
+    assert len(files) == 12 * 2 + 6  # ci and train in 12 projects, cd in the 6 with Docker
+    # Pedantic persona: also code smells (undocumented permissions, unnamed jobs, no concurrency).
+    result = run(BIN / "zizmor", "--offline", "--persona", "pedantic", "--no-progress", *files)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "No findings to report" in result.stdout
+
+
+def test_workflows_match_githubs_schema(rendered: dict[tuple, Path]) -> None:
+    result = run(BIN / "check-jsonschema", "--builtin-schema", "vendor.github-workflows", *workflows(rendered))
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+ACTION_PIN = re.compile(r"^[\w.-]+/[\w.-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+$")
+
+
+def test_actions_are_pinned_by_commit_sha(rendered: dict[tuple, Path]) -> None:
+    seen = set()
+    for path in workflows(rendered):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip().startswith(("uses:", "- uses:")):
+                reference = line.split("uses:", 1)[1].strip()
+                assert ACTION_PIN.match(reference), f"{path}: {reference}"
+                seen.add(reference.split("@")[0])
+    assert {"actions/checkout", "actions/setup-python", "actions/cache", "docker/build-push-action"} <= seen
+
+
+def test_permissions_are_least_privilege_per_job(rendered: dict[tuple, Path]) -> None:
+    allowed_writes = {"cd.yml": {"packages"}, "train.yml": {"contents", "pull-requests"}, "ci.yml": set()}
+    for path in workflows(rendered):
+        workflow = yaml.safe_load(path.read_text(encoding="utf-8"))
+        assert workflow["permissions"] == {}, path
+        writes = set()
+        for name, job in workflow["jobs"].items():
+            assert "permissions" in job, f"{path}: job {name} has no permissions"
+            assert job["permissions"].get("contents") in ("read", "write"), f"{path}: {name}"
+            writes |= {scope for scope, level in job["permissions"].items() if level == "write"}
+        assert writes == allowed_writes[path.name], path
+
+
+def test_ci_reports_to_the_job_summary_and_caches(rendered: dict[tuple, Path]) -> None:
+    ci = yaml.safe_load(
+        (rendered[("github", True, "fastapi", "scikit-learn")] / ".github/workflows/ci.yml").read_text()
+    )
+    steps = ci["jobs"]["test"]["steps"]
+    runs = "\n".join(step.get("run", "") for step in steps)
+    for command in ("ruff check", "mypy src", "dvc repro", "--mltest-report=mltest-report.md", "$GITHUB_STEP_SUMMARY"):
+        assert command in runs
+    assert runs.index("dvc repro") < runs.index("python -m pytest")
+    setup = next(step for step in steps if step.get("uses", "").startswith("actions/setup-python"))
+    assert setup["with"]["cache"] == "pip"
+    cache = next(step for step in steps if step.get("uses", "").startswith("actions/cache"))
+    assert cache["with"]["path"] == ".dvc/cache"
+
+
+def test_continuous_training_blocks_promotion_on_failed_checks(rendered: dict[tuple, Path]) -> None:
+    path = rendered[("github", False, "none", "scikit-learn")] / ".github/workflows/train.yml"
+    workflow = yaml.safe_load(path.read_text())
+    assert set(workflow[True]) == {"schedule", "workflow_dispatch"}  # YAML reads `on` as True
+    train_runs = "\n".join(step.get("run", "") for step in workflow["jobs"]["train"]["steps"])
+    assert "dvc repro" in train_runs and "dvc metrics diff" in train_runs and "pytest" in train_runs
+    assert workflow["jobs"]["promote"]["needs"] == "train"  # runs only when every check passed
+
+
+def test_cd_pushes_the_pipelines_model_on_version_tags(rendered: dict[tuple, Path]) -> None:
+    path = rendered[("github", True, "fastapi", "scikit-learn")] / ".github/workflows/cd.yml"
+    workflow = yaml.safe_load(path.read_text())
+    assert workflow[True] == {"push": {"tags": ["v*"]}}
+    model, image = workflow["jobs"]["model"], workflow["jobs"]["image"]
+    assert "dvc repro" in "\n".join(step.get("run", "") for step in model["steps"])
+    assert image["needs"] == "model"
+    uses = [step.get("uses", "").split("@")[0] for step in image["steps"]]
+    assert uses.index("actions/download-artifact") < uses.index("docker/build-push-action")
+    push = next(step for step in image["steps"] if step.get("uses", "").startswith("docker/build-push-action"))
+    assert push["with"]["push"] is True
+    login = next(step for step in image["steps"] if step.get("uses", "").startswith("docker/login-action"))
+    assert login["with"]["registry"] == "ghcr.io"
+
+
+# --- GitLab CI -----------------------------------------------------------------------------------
+
+
+def test_gitlab_ci_matches_gitlabs_schema(rendered: dict[tuple, Path]) -> None:
+    files = sorted(p / ".gitlab-ci.yml" for p in rendered.values() if (p / ".gitlab-ci.yml").exists())
+    assert len(files) == 12
+    result = run(BIN / "check-jsonschema", "--builtin-schema", "vendor.gitlab-ci", *files)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_gitlab_ci_jobs(rendered: dict[tuple, Path]) -> None:
+    with_docker = yaml.safe_load((rendered[("gitlab", True, "fastapi", "scikit-learn")] / ".gitlab-ci.yml").read_text())
+    without = yaml.safe_load((rendered[("gitlab", False, "fastapi", "scikit-learn")] / ".gitlab-ci.yml").read_text())
+    assert "release-image" in with_docker and "release-image" not in without
+    script = "\n".join(with_docker["test"]["script"])
+    for command in ("ruff check", "mypy src", "dvc repro", "--mltest-report"):
+        assert command in script
+    assert with_docker["promote"]["needs"] == ["train"]
+    assert "dvc metrics diff" in "\n".join(with_docker["train"]["script"])
+    assert "$CI_REGISTRY_IMAGE" in "\n".join(with_docker["release-image"]["script"])
+    assert {entry["paths"][0] for entry in with_docker[".python"]["cache"]} == {".cache/pip", ".dvc/cache"}
+
+
+# --- Dockerfile ----------------------------------------------------------------------------------
+
+
+def test_hadolint_accepts_the_dockerfiles(rendered: dict[tuple, Path]) -> None:
+    files = dockerfiles(rendered)
+    assert len(files) == 3 * 3 * 2
+    result = run(BIN / "hadolint", "--failure-threshold", "info", *files)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_dockerfile_structure(rendered: dict[tuple, Path]) -> None:
+    from dockerfile_parse import DockerfileParser
+
+    for (_ci, _docker, serving, _framework), project in rendered.items():
+        if not (project / "Dockerfile").exists():
+            continue
+        parser = DockerfileParser(str(project / "Dockerfile"))
+        instructions = [(item["instruction"], item["value"]) for item in parser.structure]
+        stages = [value for instruction, value in instructions if instruction == "FROM"]
+        assert len(stages) == 2 and all("-slim AS " in stage for stage in stages), stages
+        final = instructions[[i for i, (instruction, _) in enumerate(instructions) if instruction == "FROM"][-1] :]
+        users = [value for instruction, value in final if instruction == "USER"]
+        assert users and users[-1].split(":")[0] not in ("root", "0"), users
+        assert any(instruction == "HEALTHCHECK" for instruction, _ in final)
+        copies = [value for instruction, value in final if instruction == "COPY"]
+        assert any(value.startswith("--from=build ") for value in copies)
+        # The runtime stage copies only the built environment, the model, and what checks inputs.
+        sources = {" ".join(part for part in value.split()[:-1] if not part.startswith("--chown")) for value in copies}
+        assert sources == {"--from=build /opt/venv", "params.yaml", "data/schema.yaml", "models/"}, copies
+        entry = " ".join(value for instruction, value in final if instruction in ("CMD", "ENTRYPOINT"))
+        expected = {"fastapi": ".serve:app", "batch": ".batch", "none": '"-m"'}[serving]
+        assert expected in entry, entry
+
+
+def dockerignore_regex(pattern: str) -> re.Pattern[str]:
+    """Docker's pattern syntax: `**` spans folders, `*` and `?` stay inside one."""
+    out, i = "", 0
+    while i < len(pattern):
+        if pattern.startswith("**/", i):
+            out, i = out + "(?:.*/)?", i + 3
+        elif pattern.startswith("**", i):
+            out, i = out + ".*", i + 2
+        elif pattern[i] == "*":
+            out, i = out + "[^/]*", i + 1
+        elif pattern[i] == "?":
+            out, i = out + "[^/]", i + 1
+        else:
+            out, i = out + re.escape(pattern[i]), i + 1
+    return re.compile(out + r"\Z")
+
+
+def dockerignore_excludes(patterns: list[str], path: str) -> bool:
+    """Docker's rule: the last pattern matching the path or one of its parent folders wins."""
+    parts = path.split("/")
+    candidates = ["/".join(parts[: i + 1]) for i in range(len(parts))]
+    excluded = False
+    for pattern in patterns:
+        negate = pattern.startswith("!")
+        regex = dockerignore_regex(pattern.lstrip("!").strip("/"))
+        if any(regex.match(candidate) for candidate in candidates):
+            excluded = not negate
+    return excluded
+
+
+def test_dockerignore_keeps_data_caches_notebooks_and_secrets_out(rendered: dict[tuple, Path]) -> None:
+    project = rendered[("github", True, "fastapi", "scikit-learn")]
+    lines = (project / ".dockerignore").read_text(encoding="utf-8").splitlines()
+    patterns = [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+    for path in (
+        "data/raw/german_credit.csv",
+        "data/prepared/train.csv",
+        "notebooks/example.ipynb",
+        ".dvc/cache/files/md5/ab/cdef",
+        ".venv/bin/python",
+        ".git/config",
+        ".env",
+        "src/pkg/.env",
+        "tests/test_serve.py",
+        "src/pkg/__pycache__/serve.cpython-311.pyc",
+        "deploy/key.pem",
+        "mlruns/0/meta.yaml",
+        "dvclive/metrics.json",
+    ):
+        assert dockerignore_excludes(patterns, path), path
+    for path in ("pyproject.toml", "README.md", "src/pkg/serve.py", "models/model.joblib"):
+        assert not dockerignore_excludes(patterns, path), path
