@@ -56,7 +56,7 @@ def run(args: argparse.Namespace) -> int:
         for warning in result.warnings:
             print(f"mltest convert: warning: {warning}", file=sys.stderr)
         if result.state == "skipped":
-            print(result.message, file=sys.stderr)
+            print(f"mltest convert: {result.message}", file=sys.stderr)
         elif not args.quiet:
             print(result.message)
     return 1 if failures else 0

@@ -46,6 +46,7 @@ NOTED_LINE_MAGICS = {
     "store": "stored variables are not restored outside IPython",
     "load": "the loaded code is not part of the notebook",
     "sx": "shell output is not captured here",
+    "pylab": "import numpy and matplotlib explicitly instead",
 }
 # Shell commands that install packages or only show something: dropped from a module.
 DROPPED_PROGRAMS = {
@@ -208,7 +209,10 @@ def _command_expression(command: str) -> str:
 
     if not fields:
         return _quote(command)
-    candidate = "f" + _quote(_DOLLAR.sub(dollar, command))
+    converted = _DOLLAR.sub(dollar, command)
+    if "{" not in converted:
+        return _quote(converted)
+    candidate = "f" + _quote(converted)
     return candidate if _parses(candidate) else _quote(command)
 
 

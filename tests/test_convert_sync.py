@@ -1,0 +1,173 @@
+"""``mltest convert --check``, hand edits, ``--force``, broken notebooks: the command's safety rules."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+
+from mltest.cli import main
+
+NOTEBOOK = ROOT / "tests" / "notebooks" / "credit_risk_tutorial.ipynb"
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A folder with notebooks/train.ipynb converted to src/train.py; the working directory."""
+    (tmp_path / "notebooks").mkdir()
+    shutil.copy(NOTEBOOK, tmp_path / "notebooks" / "train.ipynb")
+    monkeypatch.chdir(tmp_path)
+    assert main(["convert", "notebooks/train.ipynb", "--out-dir", "src", "-q"]) == 0
+    return tmp_path
+
+
+def _edit_notebook(path: Path, change) -> None:
+    notebook = json.loads(path.read_text(encoding="utf-8"))
+    change(notebook)
+    path.write_text(json.dumps(notebook, indent=1), encoding="utf-8")
+
+
+def _append_to_cell_2(notebook: dict) -> None:
+    notebook["cells"][2]["source"] = "".join(notebook["cells"][2]["source"]) + "\nTARGET = 'y'"
+
+
+def _run(*argv: str, capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    code = main(list(argv))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_check_passes_an_unchanged_notebook(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert _run("convert", "--check", "notebooks/train.ipynb", "--out-dir", "src", capsys=capsys) == (
+        0,
+        "src/train.py is up to date with notebooks/train.ipynb\n",
+        "",
+    )
+
+
+def test_outputs_and_unexported_changes_do_not_make_a_module_stale(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def rerun(notebook: dict) -> None:
+        for cell in notebook["cells"]:
+            if cell["cell_type"] == "code":
+                cell["execution_count"] = (cell["execution_count"] or 0) + 10
+                cell["outputs"] = []
+        notebook["metadata"]["language_info"]["version"] = "3.12.0"
+
+    _edit_notebook(project / "notebooks" / "train.ipynb", rerun)
+    assert _run("convert", "--check", "notebooks/train.ipynb", "--out-dir", "src", capsys=capsys)[0] == 0
+
+
+def test_check_fails_on_a_changed_notebook_and_prints_the_fix(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _edit_notebook(project / "notebooks" / "train.ipynb", _append_to_cell_2)
+    before = (project / "src" / "train.py").read_text()
+    assert _run("convert", "--check", "notebooks/train.ipynb", "--out-dir", "src", capsys=capsys) == (
+        1,
+        "src/train.py is out of date with notebooks/train.ipynb: "
+        "run `mltest convert notebooks/train.ipynb --to src/train.py`\n",
+        "",
+    )
+    assert (project / "src" / "train.py").read_text() == before  # --check never writes
+    assert _run("convert", "notebooks/train.ipynb", "--to", "src/train.py", capsys=capsys)[0] == 0
+    assert "TARGET = 'y'" in (project / "src" / "train.py").read_text()
+    assert _run("convert", "--check", "notebooks/train.ipynb", "--out-dir", "src", capsys=capsys)[0] == 0
+
+
+def test_a_module_edited_by_hand_is_never_overwritten_silently(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    module = project / "src" / "train.py"
+    edited = module.read_text().replace("n_estimators=200", "n_estimators=500")
+    module.write_text(edited)
+    code, out, err = _run("convert", "notebooks/train.ipynb", "--out-dir", "src", capsys=capsys)
+    assert code == 1
+    assert err == (
+        "mltest convert: error: src/train.py was edited by hand after conversion: not overwritten; move the edits "
+        "into notebooks/train.ipynb, or run `mltest convert notebooks/train.ipynb --to src/train.py --force` "
+        "to discard them\n"
+    )
+    assert module.read_text() == edited
+    code, out, _ = _run("convert", "--check", "notebooks/train.ipynb", "--out-dir", "src", capsys=capsys)
+    assert code == 1 and "src/train.py was edited by hand after conversion" in out
+    assert _run("convert", "notebooks/train.ipynb", "--out-dir", "src", "--force", capsys=capsys)[0] == 0
+    assert "n_estimators=200" in module.read_text()
+
+
+def test_reformatting_the_module_is_not_a_hand_edit(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    module = project / "src" / "train.py"
+    subprocess.run(
+        [sys.executable, "-m", "ruff", "format", "--isolated", "--line-length", "79", str(module)], check=True
+    )
+    assert "\n    files = subprocess.run(\n" in module.read_text()  # ruff did change something
+    assert _run("convert", "--check", "notebooks/train.ipynb", "--out-dir", "src", capsys=capsys)[0] == 0
+
+
+def test_a_file_mltest_did_not_write_is_not_overwritten(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (project / "src" / "mine.py").write_text("VALUE = 1\n")
+    code, _, err = _run("convert", "notebooks/train.ipynb", "--to", "src/mine.py", capsys=capsys)
+    assert code == 1
+    assert err == (
+        "mltest convert: error: src/mine.py was not written by `mltest convert`: not overwritten; "
+        "run `mltest convert notebooks/train.ipynb --to src/mine.py --force` to replace it\n"
+    )
+    assert (project / "src" / "mine.py").read_text() == "VALUE = 1\n"
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ('{"cells": [', "not a notebook: invalid JSON at line 1 column 12 (Expecting value)"),
+        ('{"nbformat": 5, "cells": []}', "nbformat=5 is not supported: expected 3 or 4"),
+        ("[1, 2]", "not a notebook: no 'nbformat' field"),
+    ],
+)
+def test_a_broken_notebook_names_the_file_and_leaves_nothing_behind(
+    project: Path, capsys: pytest.CaptureFixture[str], content: str, message: str
+) -> None:
+    (project / "notebooks" / "broken.ipynb").write_text(content)
+    before = sorted(p.name for p in (project / "src").iterdir())
+    for argv in (
+        ["convert", "notebooks/broken.ipynb", "--out-dir", "src"],
+        ["convert", "--check", "notebooks/broken.ipynb"],
+    ):
+        code, out, err = _run(*argv, capsys=capsys)
+        assert (code, out, err) == (1, "", f"mltest convert: error: notebooks/broken.ipynb: {message}\n")
+    assert sorted(p.name for p in (project / "src").iterdir()) == before
+
+
+def test_to_takes_one_notebook(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = _run("convert", "notebooks/train.ipynb", "notebooks/train.ipynb", "--to", "x.py", capsys=capsys)
+    assert code == 1
+    assert err == (
+        "mltest convert: error: --to='x.py' is not valid: expected a single notebook (use --out-dir for several)\n"
+    )
+
+
+def test_module_names_are_identifiers(tmp_path: Path) -> None:
+    from mltest.notebooks import module_path
+
+    assert module_path(Path("nb/01 - Train Model.ipynb")) == Path("nb/train_model.py")
+    assert module_path(Path("nb/2024.ipynb"), out_dir=Path("src")) == Path("src/notebook_2024.py")
+    assert module_path(Path("nb/x.ipynb"), name="core.features") == Path("nb/core/features.py")
+
+
+def test_the_check_of_50_unchanged_notebooks_imports_neither_nbformat_nor_nbconvert(project: Path) -> None:
+    for i in range(50):
+        shutil.copy(project / "notebooks" / "train.ipynb", project / "notebooks" / f"nb{i}.ipynb")
+    assert main(["convert", "-q", *[f"notebooks/nb{i}.ipynb" for i in range(50)], "--out-dir", "src"]) == 0
+    script = (
+        "import sys; from mltest.cli import main\n"
+        "code = main(['convert', '--check', '-q', *sys.argv[1:], '--out-dir', 'src'])\n"
+        "print(code, sorted(m for m in ('nbformat', 'nbconvert', 'IPython', 'pandas') if m in sys.modules))\n"
+    )
+    files = [f"notebooks/nb{i}.ipynb" for i in range(50)]
+    result = subprocess.run([sys.executable, "-c", script, *files], cwd=project, capture_output=True, text=True)
+    assert result.stdout == "0 []\n", result.stderr
