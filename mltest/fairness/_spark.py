@@ -1,0 +1,103 @@
+"""PySpark DataFrames: only the per-group confusion tables are computed on Spark.
+
+One ``groupBy(sensitive columns).agg(...)`` job returns, per group, the row and weight totals
+of the four confusion cells plus counts of invalid labels; the few rows it returns (one per
+group) are collected and everything else (rates, disparities, bootstrap, verdicts) runs
+locally on them. So a dataset too large for one machine can be checked on a cluster.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from mltest.errors import InvalidArgument, invalid_type
+from mltest.fairness._metrics import Counts, check_groups
+
+__all__ = ["count"]
+
+
+def _name(argument: str, value: Any, columns: list[str]) -> str:
+    if not isinstance(value, str):
+        raise invalid_type(argument, value, "a column name of the Spark DataFrame passed as data=")
+    if value not in columns:
+        raise InvalidArgument(f"{argument}={value!r} is not valid: expected a column of data, one of {columns}")
+    return value
+
+
+def _sort_key(label: tuple[Any, ...]) -> tuple[Any, ...]:
+    return tuple((0, v) if isinstance(v, (int, float)) else (1, str(v)) for v in label)
+
+
+def count(
+    df: Any,
+    *,
+    y_true: Any,
+    y_pred: Any,
+    sensitive_features: Any,
+    sample_weight: Any = None,
+    need_y_true: bool = True,
+) -> Counts:
+    """The confusion table of every group, aggregated on Spark."""
+    from pyspark.sql import functions as F
+
+    columns = list(df.columns)
+    names = [sensitive_features] if isinstance(sensitive_features, str) else sensitive_features
+    if not isinstance(names, (list, tuple)) or not names:
+        raise invalid_type("sensitive_features", sensitive_features, "a column name or a list of column names")
+    names = [_name("sensitive_features", c, columns) for c in names]
+    pred = F.col(_name("y_pred", y_pred, columns)).cast("double")
+    true = F.col(_name("y_true", y_true, columns)).cast("double") if need_y_true else F.lit(0.0)
+    weight = (
+        F.lit(1.0) if sample_weight is None else F.col(_name("sample_weight", sample_weight, columns)).cast("double")
+    )
+
+    def bad(label: Any) -> Any:
+        return F.sum(F.when(label.isNull() | ~label.isin(0.0, 1.0, -1.0), 1).otherwise(0))
+
+    aggregates = [F.count(F.lit(1)).alias("n"), bad(pred).alias("bad_pred"), bad(true).alias("bad_true")]
+    aggregates += [F.sum(F.when(pred == 0.0, 1).otherwise(0)).alias("zero_pred")]
+    aggregates += [F.sum(F.when(pred == -1.0, 1).otherwise(0)).alias("minus_pred")]
+    aggregates += [F.sum(F.when(true == 0.0, 1).otherwise(0)).alias("zero_true")]
+    aggregates += [F.sum(F.when(true == -1.0, 1).otherwise(0)).alias("minus_true")]
+    aggregates += [F.sum(F.when(weight.isNull() | (weight < 0), 1).otherwise(0)).alias("bad_weight")]
+    for t in (0, 1):
+        for p in (0, 1):
+            cell = ((true == 1.0) if t else (true != 1.0)) & ((pred == 1.0) if p else (pred != 1.0))
+            aggregates.append(F.sum(F.when(cell, 1).otherwise(0)).alias(f"r{t}{p}"))
+            aggregates.append(F.sum(F.when(cell, weight).otherwise(0.0)).alias(f"w{t}{p}"))
+    rows = df.groupBy(*names).agg(*aggregates).collect()
+    if not rows:
+        raise InvalidArgument("data is empty: expected at least one row")
+    checks = ("bad_pred", "bad_true", "zero_pred", "minus_pred", "zero_true", "minus_true", "bad_weight")
+    total = {k: sum(r[k] or 0 for r in rows) for k in checks}
+    for label, prefix in (("y_pred", "pred"), ("y_true", "true")):
+        if total[f"bad_{prefix}"] or (total[f"zero_{prefix}"] and total[f"minus_{prefix}"]):
+            raise InvalidArgument(
+                f"{label} has values other than 0/1 or -1/1 (or missing values): expected binary labels "
+                "(0/1, -1/1 or booleans; 1 is the positive label) for a binary metric"
+            )
+    if total["bad_weight"]:
+        raise InvalidArgument("sample_weight has negative or missing values: expected finite weights >= 0")
+    missing = [r for r in rows if any(r[c] is None for c in names)]
+    if missing:
+        n = sum(r["n"] for r in missing)
+        where = ", ".join(c for c in names if any(r[c] is None for r in missing))
+        raise InvalidArgument(
+            f"sensitive_features has {n} missing values (null) in {where}: "
+            "fill them (e.g. with 'unknown', which becomes a group of its own) or drop those rows"
+        )
+    rows = sorted(rows, key=lambda r: _sort_key(tuple(r[c] for c in names)))
+    cell_rows = np.array([[r["r00"], r["r01"], r["r10"], r["r11"]] for r in rows], dtype=np.int64)
+    cells = np.array([[r["w00"], r["w01"], r["w10"], r["w11"]] for r in rows], dtype=float)
+    counts = Counts(
+        columns=list(names),
+        labels=[tuple(r[c] for c in names) for r in rows],
+        rows=cell_rows.sum(axis=1),
+        cells=cells,
+        cell_rows=cell_rows,
+        has_y_true=need_y_true,
+    )
+    check_groups(counts)
+    return counts

@@ -1,0 +1,70 @@
+"""PySpark DataFrames: the group aggregates run on Spark (a local[1] session) and give the same values."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from mltest import fairness as mf
+from mltest.errors import CheckFailed, InvalidArgument
+
+# pyspark 4.3 warns that it does not fully support pandas 3 (createDataFrame works here).
+pytestmark = [pytest.mark.spark, pytest.mark.filterwarnings("ignore::FutureWarning")]
+
+
+@pytest.fixture(scope="module")
+def spark():
+    pyspark_sql = pytest.importorskip("pyspark.sql")
+    session = (
+        pyspark_sql.SparkSession.builder.master("local[1]")
+        .appName("mltest-fairness-tests")
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.shuffle.partitions", "1")
+        .getOrCreate()
+    )
+    session.sparkContext.setLogLevel("ERROR")
+    yield session
+    session.stop()
+
+
+@pytest.fixture(scope="module")
+def credit(german_credit: pd.DataFrame) -> pd.DataFrame:
+    rng = np.random.default_rng(0)
+    df = german_credit[["risk", "sex", "age"]].copy()
+    df["age_band"] = pd.cut(df["age"], [0, 25, 35, 50, 120], labels=["<=25", "26-35", "36-50", ">50"]).astype(str)
+    # A deliberately biased decision: women are refused half of the time, whatever their risk.
+    df["pred"] = np.where((df["sex"] == "female") & (rng.random(len(df)) < 0.5), 0, df["risk"])
+    df["weight"] = df["age"] / 40.0
+    return df
+
+
+def test_spark_values_equal_local_values(spark, credit: pd.DataFrame) -> None:
+    sdf = spark.createDataFrame(credit)
+    for name, columns in (("demographic_parity_difference", ["sex"]), ("equalized_odds_ratio", ["sex", "age_band"])):
+        local = getattr(mf, name)(
+            credit["risk"], credit["pred"], sensitive_features=credit[columns], sample_weight=credit["weight"]
+        )
+        remote = getattr(mf, name)("risk", "pred", sensitive_features=columns, sample_weight="weight", data=sdf)
+        assert abs(local - remote) <= 1e-9, (name, columns)
+    gm = mf.group_metrics("risk", "pred", sensitive_features=["sex", "age_band"], metric="accuracy", data=sdf)
+    assert gm.groups[0] == ("female", "26-35") and int(gm.counts.sum()) == 1000
+
+
+def test_spark_assertion_fails_the_biased_decision(spark, credit: pd.DataFrame) -> None:
+    sdf = spark.createDataFrame(credit)
+    pattern = r"^demographic parity violated: selection_rate difference 0\.388 \(95% interval 0\.\d+ to 0\.\d+\) > "
+    with pytest.raises(CheckFailed, match=pattern):
+        mf.assert_demographic_parity("risk", "pred", sensitive_features="sex", data=sdf, confidence=0.95, seed=1)
+    mf.assert_demographic_parity("risk", "risk", sensitive_features="sex", data=sdf, max_difference=0.1)
+
+
+def test_spark_bad_input_is_named(spark, credit: pd.DataFrame) -> None:
+    bad = credit.assign(pred=credit["pred"] * 2, sex=credit["sex"].where(credit.index > 2, None))
+    sdf = spark.createDataFrame(bad)
+    with pytest.raises(InvalidArgument, match=r"^y_pred has values other than 0/1 or -1/1"):
+        mf.demographic_parity_difference("risk", "pred", sensitive_features="sex", data=sdf)
+    with pytest.raises(InvalidArgument, match=r"^sensitive_features has 3 missing values \(null\) in sex: fill them"):
+        mf.demographic_parity_difference("risk", "risk", sensitive_features="sex", data=sdf)
+    with pytest.raises(InvalidArgument, match=r"^y_true='risky' is not valid: expected a column of data, one of \["):
+        mf.equalized_odds_difference("risky", "risk", sensitive_features="sex", data=sdf)
