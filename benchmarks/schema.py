@@ -2,7 +2,8 @@
 
 Both validate the same frame against the same schema with ``lazy=True`` (assert_schema
 collects every failure, so that is the call it makes); runs alternate and the medians are
-compared. Target: ratio under 1.10. Also times a schema file and a polars frame.
+compared. Target: ratio under 1.10. Also times a schema file, a polars frame and
+assert_no_leakage.
 
     .venv/bin/python benchmarks/schema.py [--rows N] [--repeat N]
 """
@@ -97,6 +98,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             lambda: mltest.assert_schema(polars_data, polars_schema),
             args.repeat,
         )
+    test = data.iloc[: args.rows // 5].assign(age=lambda f: f["age"] + 1000)  # no row in common
+    seconds = statistics.median(timed(lambda: mltest.assert_no_leakage(data, test)) for _ in range(3))
+    print(f"  assert_no_leakage, {len(data):,} train rows vs {len(test):,} test rows: {seconds * 1000:.1f} ms")
     mltest.report.session_results.clear()
     print(f"ratio (pandas, schema object): {ratio:.3f} (target < 1.10)")
     return 0

@@ -207,3 +207,51 @@ def test_empty_frame_is_refused() -> None:
     assert str(caught.value) == (
         "data=<pandas.DataFrame: 0 rows x 1 columns> is not valid: expected a DataFrame with at least one row"
     )
+
+
+def test_other_pandas_dtypes_round_trip_through_yaml_and_json(tmp_path: Path) -> None:
+    frame = pandas.DataFrame(
+        {
+            "when": pandas.to_datetime(["2024-01-01", "2024-02-01", None]),
+            "flag": [True, False, True],
+            "grade": pandas.Categorical(["a", "b", "a"]),
+            "mixed": ["x", 1, None],
+            "ratio": [1.0, float("inf"), 2.0],
+            "count": pandas.array([1, None, 3], dtype="Int64"),
+            0: [1, 2, 3],  # a column name that is not a string: pandera writes a list of columns
+        }
+    )
+    schema = infer_schema(frame)
+    checks = {name: [c.error for c in column.checks] for name, column in schema.columns.items()}
+    assert checks == {
+        "when": [],
+        "flag": [],
+        "grade": ["isin(['a', 'b'])"],
+        "mixed": [],  # mixed Python objects: dtype only
+        "ratio": [],  # an infinite value: no range
+        "count": ["in_range(1, 3)"],
+        0: ["in_range(1, 3)"],
+    }
+    for name in ("schema.yaml", "schema.json"):
+        mltest.schema.dump_schema(schema, tmp_path / name)
+        assert mltest.assert_schema(frame, tmp_path / name).passed
+    with pytest.raises(mltest.CheckFailed, match="column 'grade': isin"):
+        mltest.assert_schema(frame.assign(grade=pandas.Categorical(["a", "c", "a"])), tmp_path / "schema.yaml")
+
+
+def test_other_polars_dtypes_round_trip(tmp_path: Path) -> None:
+    frame = polars.DataFrame(
+        {
+            "day": ["2024-01-01", "2024-01-02"],
+            "grade": polars.Series(["a", "b"], dtype=polars.Categorical),
+            "level": polars.Series(["x", "y"], dtype=polars.Enum(["x", "y"])),
+            "flag": [True, None],
+            "items": [[1], [2, 3]],
+        }
+    ).with_columns(polars.col("day").str.to_date())
+    path = tmp_path / "schema.yaml"
+    mltest.schema.dump_schema(infer_schema(frame), path)
+    text = path.read_text()
+    assert "  day:\n    dtype: Date\n" in text
+    assert "  flag:\n    dtype: Boolean\n    nullable: true\n" in text
+    assert mltest.assert_schema(frame, path).passed

@@ -70,7 +70,7 @@ def load_schema(path: str | Path) -> Any:
             serialized = yaml.load(text, Loader=loader)
         except yaml.YAMLError as error:
             raise SchemaFileError(f"{where} is not valid YAML: {_one_line(error)}") from None
-    if not isinstance(serialized, Mapping) or not isinstance(serialized.get("columns"), Mapping):
+    if not isinstance(serialized, Mapping) or not isinstance(serialized.get("columns"), (Mapping, list)):
         raise SchemaFileError(
             f"{where} is not a pandera schema: expected a mapping with a 'columns' mapping "
             "(write one with `mltest schema infer DATA -o FILE`)"
@@ -116,14 +116,22 @@ def cached_schema(path: str | Path) -> Any:
     return _CACHE[key]
 
 
-def _check_column_keys(columns: Mapping[str, Any], where: str) -> None:
-    """pandera drops a key it does not know (a misspelt check would vanish): refuse it instead."""
+def _check_column_keys(columns: Mapping[str, Any] | list[Any], where: str) -> None:
+    """pandera drops a key it does not know (a misspelt check would vanish): refuse it instead.
+
+    ``columns`` is a mapping of name to column, or (pandera's form for names that are not
+    strings) a list of columns that each carry their ``name``.
+    """
     from pandera.api.checks import Check
     from pandera.io._flat_checks import COMPONENT_RESERVED_KEYS
 
     checks = [k for k in dir(Check) if not k.startswith("_") and callable(getattr(Check, k))]
     known = set(COMPONENT_RESERVED_KEYS) | set(checks)
-    for name, column in columns.items():
+    if isinstance(columns, list):
+        named = [(c.get("name") if isinstance(c, Mapping) else i, c) for i, c in enumerate(columns)]
+    else:
+        named = list(columns.items())
+    for name, column in named:
         if column is None:
             continue
         if not isinstance(column, Mapping):
