@@ -24,6 +24,11 @@ def problems():
             f'"{package_name}" is not a valid package name: use lowercase ASCII letters, digits and '
             "underscores, starting with a letter (for example my_project)."
         )
+    elif len(package_name) > 30:
+        yield (
+            f'"{package_name}" is too long ({len(package_name)} characters): keep it to 30 or fewer, '
+            "it is typed in every import."
+        )
     elif package_name in RESERVED:
         yield f'"{package_name}" would shadow another package or folder: choose a more specific name.'
     if not re.match(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", author_email):

@@ -1,0 +1,75 @@
+"""Command line: the pipeline's stages and batch prediction.
+
+    {{ cookiecutter.__project_slug }} prepare | train | evaluate
+    {{ cookiecutter.__project_slug }} predict INPUT.csv OUTPUT.csv
+
+`python -m {{ cookiecutter.package_name }}` is the same.
+dvc.yaml runs the stages; run one by hand only to debug it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from {{ cookiecutter.package_name }}.config import PARAMS_FILE, load_params
+
+PROG = "{{ cookiecutter.__project_slug }}"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog=PROG, description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--params", default=str(PARAMS_FILE), help="parameters file (default: %(default)s)"
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    commands.add_parser("prepare", help="split the raw data into data/prepared/{train,test}.csv")
+    commands.add_parser("train", help="fit the model on the train set into models/")
+    commands.add_parser("evaluate", help="score the model on the test set into reports/")
+    predict = commands.add_parser("predict", help="predict every row of a CSV file")
+    predict.add_argument("input", help="CSV file with the model's input columns")
+    predict.add_argument("output", help="CSV file to write the predictions to")
+    predict.add_argument("--model", default=None, help="model file (default: models/model.joblib)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        params = load_params(args.params)
+        return run(args, params)
+    except (OSError, KeyError) as error:
+        print(f"{PROG} {args.command}: error: {error}", file=sys.stderr)
+        return 1
+
+
+def run(args: argparse.Namespace, params: dict) -> int:
+    # Imports per command keep `--help` fast.
+    if args.command == "prepare":
+        from {{ cookiecutter.package_name }}.data import prepare
+
+        train_path, test_path = prepare(params)
+        print(f"wrote {train_path} and {test_path}")
+    elif args.command == "train":
+        from {{ cookiecutter.package_name }}.data import load_prepared
+        from {{ cookiecutter.package_name }}.train import save_model, train
+
+        train_data, _ = load_prepared()
+        print(f"wrote {save_model(train(train_data, params))}")
+    elif args.command == "evaluate":
+        import json
+
+        from {{ cookiecutter.package_name }}.data import load_prepared
+        from {{ cookiecutter.package_name }}.evaluate import write_reports
+        from {{ cookiecutter.package_name }}.train import load_model
+
+        _, test_data = load_prepared()
+        print(json.dumps(write_reports(load_model(), test_data, params), indent=2))
+    elif args.command == "predict":
+        from {{ cookiecutter.package_name }}.predict import predict_file
+        from {{ cookiecutter.package_name }}.train import MODEL_PATH, load_model
+
+        rows = predict_file(load_model(args.model or MODEL_PATH), args.input, args.output, params)
+        print(f"wrote {rows} predictions to {args.output}")
+    return 0

@@ -1,0 +1,31 @@
+"""Predict with a trained model, from Python or with the `predict` command (see cli.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from {{ cookiecutter.package_name }}.features import feature_columns
+
+
+def predict(model: Any, data: pd.DataFrame, params: dict[str, Any]) -> pd.DataFrame:
+    """Predicted class and, for each class, its probability, one row per input row.
+
+    `data` needs the model's input columns; any other column (the target, ids) is ignored.
+    """
+    features = data[feature_columns(data, params)]
+    result = pd.DataFrame({"prediction": model.predict(features)}, index=data.index)
+    for label, column in zip(model.classes_, model.predict_proba(features).T, strict=True):
+        result[f"probability_{label}"] = column
+    return result
+
+
+def predict_file(
+    model: Any, input_csv: Path | str, output_csv: Path | str, params: dict[str, Any]
+) -> int:
+    """Predict every row of `input_csv` into `output_csv`; return the number of rows."""
+    result = predict(model, pd.read_csv(input_csv), params)
+    result.to_csv(output_csv, index=False)
+    return len(result)

@@ -1,0 +1,67 @@
+"""Shared fixtures: the parameters, the data, and a model trained on the train split.
+
+The tests train their own model (seconds), so they need neither `dvc repro` nor `models/`.
+Everything dataset-specific comes from params.yaml: point it at other data and the tests follow.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from {{ cookiecutter.package_name }}.config import load_params
+from {{ cookiecutter.package_name }}.data import load_raw, split
+from {{ cookiecutter.package_name }}.predict import predict
+from {{ cookiecutter.package_name }}.train import train
+
+ROOT = Path(__file__).resolve().parents[1]
+PARAMS = load_params(ROOT / "params.yaml")
+
+
+def each(values: list, what: str) -> list:
+    """`values` for pytest.mark.parametrize, or one skipped case saying what to configure."""
+    return values or [
+        pytest.param(None, marks=pytest.mark.skip(reason=f"no {what} in params.yaml"))
+    ]
+
+
+@pytest.fixture(scope="session")
+def params() -> dict:
+    return PARAMS
+
+
+@pytest.fixture(scope="session")
+def raw_data(params) -> pd.DataFrame:
+    path = ROOT / params["data"]["raw"]
+    if not path.exists():
+        pytest.skip(f"no data at {path.relative_to(ROOT)}: add it (README, 'Use your own data')")
+    return load_raw(path)
+
+
+@pytest.fixture(scope="session")
+def train_data(raw_data, params) -> pd.DataFrame:
+    return split(raw_data, params["data"])[0]
+
+
+@pytest.fixture(scope="session")
+def test_data(raw_data, params) -> pd.DataFrame:
+    return split(raw_data, params["data"])[1]
+
+
+@pytest.fixture(scope="session")
+def model(train_data, params):
+    return train(train_data, params)
+
+
+@pytest.fixture(scope="session")
+def predict_labels(model, params):
+    """Rows in (any columns), predicted classes out: what the behavioural checks call."""
+    return lambda rows: predict(model, rows, params)["prediction"].to_numpy()
+
+
+@pytest.fixture(scope="session")
+def predict_score(model, params):
+    """Rows in, probability of the last class out (for a 0/1 target: of class 1)."""
+    return lambda rows: predict(model, rows, params).iloc[:, -1].to_numpy()

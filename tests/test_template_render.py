@@ -1,0 +1,212 @@
+"""The template renders the same project with Copier and with cookiecutter, for a matrix of answers.
+
+Every value of every question appears at least once, with unusual names (spaces, unicode,
+quotes). Each rendered project is checked: every YAML, TOML and JSON file parses, no Jinja is
+left over, ruff is clean, no folder is empty. Running the projects is test_template_run.py's job.
+"""
+
+from __future__ import annotations
+
+import filecmp
+import json
+import re
+import shutil
+import subprocess
+import tomllib
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import ROOT
+
+# Answers on top of the defaults. Together they use every choice of every question.
+MATRIX = {
+    "defaults": {},
+    "unicode-apache-pytorch-gitlab-batch": {
+        "project_name": "Crédit Scoring Ünïcode",
+        "package_name": "credit_scoring",
+        "description": 'Scores "credit" <risk> & it\'s fair, 100% \\ no {braces}',
+        "author_name": "Zoë O'Brien-Łukasz",
+        "license": "Apache-2.0",
+        "python_version": "3.12",
+        "framework": "pytorch",
+        "ci": "gitlab",
+        "docker": False,
+        "serving": "batch",
+        "dvc_remote": "local",
+        "tracking": "dvclive",
+        "example_pipeline": False,
+    },
+    "quotes-bsd-no-ci-no-serving-s3-mlflow": {
+        "project_name": "My 'Quoted' \"Project\"",
+        "package_name": "quoted_project",
+        "license": "BSD-3-Clause",
+        "python_version": "3.13",
+        "ci": "none",
+        "serving": "none",
+        "dvc_remote": "s3",
+        "tracking": "mlflow",
+    },
+    "spaces-proprietary-gcs": {
+        "project_name": "  Fraud   detection v2.0 ",
+        "license": "proprietary",
+        "python_version": "3.10",
+        "dvc_remote": "gcs",
+        "docker": False,
+    },
+    "azure-long-name": {
+        "project_name": "Churn model of the retail bank",
+        "dvc_remote": "azure",
+        "dvc_remote_url": "azure://models/churn",
+    },
+}
+DERIVED_PACKAGES = {
+    "defaults": "my_ml_project",
+    "spaces-proprietary-gcs": "fraud_detection_v2_0",
+    "azure-long-name": "churn_model_of_the_retail_bank",
+}
+ANSWERS_FILE = ".copier-answers.yml"
+# Left over Jinja. CI files have `{{ }}` of their own (GitHub's `${{ github.sha }}`,
+# docker/metadata-action's `{{version}}`): only block tags and our variables count there.
+LEFTOVER = re.compile(r"\{\{|\{%|\{#|\bcookiecutter\.")
+LEFTOVER_IN_CI = re.compile(r"\{%|\{#|\bcookiecutter\.")
+
+
+@pytest.fixture(scope="module")
+def template_copy(tmp_path_factory) -> Path:
+    """copier.yml and template/ in a plain folder: both engines render the working tree as it is."""
+    folder = tmp_path_factory.mktemp("template-source")
+    shutil.copy(ROOT / "copier.yml", folder / "copier.yml")
+    shutil.copytree(ROOT / "template", folder / "template")
+    return folder
+
+
+def render_copier(source: Path, destination: Path, answers: dict) -> Path:
+    import copier
+
+    copier.run_copy(str(source), str(destination), data=answers, defaults=True, quiet=True, unsafe=False)
+    return destination
+
+
+def render_cookiecutter(source: Path, output: Path, answers: dict) -> Path:
+    from cookiecutter.main import cookiecutter
+
+    return Path(
+        cookiecutter(str(source), directory="template", no_input=True, extra_context=answers, output_dir=str(output))
+    )
+
+
+@pytest.fixture(scope="module")
+def rendered(template_copy, tmp_path_factory) -> dict[str, tuple[Path, Path]]:
+    """Each matrix entry rendered by Copier and by cookiecutter."""
+    result = {}
+    for name, answers in MATRIX.items():
+        base = tmp_path_factory.mktemp(name)
+        copier_project = render_copier(template_copy, base / "copier" / "project", answers)
+        cookiecutter_project = render_cookiecutter(template_copy, base / "cookiecutter", answers)
+        result[name] = (copier_project, cookiecutter_project)
+    return result
+
+
+def files(project: Path) -> list[str]:
+    return sorted(str(path.relative_to(project)) for path in project.rglob("*") if path.is_file())
+
+
+@pytest.mark.parametrize("name", MATRIX)
+def test_copier_and_cookiecutter_make_the_same_files(rendered, name):
+    copier_project, cookiecutter_project = rendered[name]
+    copier_files = files(copier_project)
+    assert ANSWERS_FILE in copier_files
+    copier_files.remove(ANSWERS_FILE)
+    assert copier_files == files(cookiecutter_project)
+    _, mismatch, errors = filecmp.cmpfiles(copier_project, cookiecutter_project, copier_files, shallow=False)
+    assert (mismatch, errors) == ([], [])
+
+
+@pytest.mark.parametrize("name", MATRIX)
+def test_project_folder_and_package_are_named_after_the_answers(rendered, name):
+    copier_project, cookiecutter_project = rendered[name]
+    package = MATRIX[name].get("package_name") or DERIVED_PACKAGES[name]
+    assert cookiecutter_project.name == package.replace("_", "-")
+    assert (copier_project / "src" / package / "__init__.py").is_file()
+    answers = yaml.safe_load((copier_project / ANSWERS_FILE).read_text(encoding="utf-8"))
+    assert answers["package_name"] == package
+    assert "cookiecutter" not in answers
+    expected = {key: value for key, value in MATRIX[name].items() if key != "dvc_remote_url"}
+    assert {key: answers[key] for key in expected} == expected
+
+
+@pytest.mark.parametrize("name", MATRIX)
+def test_every_yaml_toml_and_json_file_parses(rendered, name):
+    project = rendered[name][0]
+    parsed = 0
+    for path in project.rglob("*"):
+        text = path.read_text(encoding="utf-8") if path.is_file() else None
+        if path.suffix in {".yaml", ".yml"} or path.name == ".copier-answers.yml":
+            yaml.safe_load(text)
+        elif path.suffix == ".toml":
+            tomllib.loads(text)
+        elif path.suffix in {".json", ".ipynb"} or path.name == "cookiecutter.json":
+            json.loads(text)
+        else:
+            continue
+        parsed += 1
+    assert parsed >= 5
+    description = MATRIX[name].get("description")
+    if description:
+        pyproject = tomllib.loads((project / "pyproject.toml").read_text(encoding="utf-8"))
+        assert pyproject["project"]["description"] == description
+
+
+@pytest.mark.parametrize("name", MATRIX)
+def test_no_jinja_is_left_over_and_no_folder_is_empty(rendered, name):
+    project = rendered[name][0]
+    for path in project.rglob("*"):
+        if path.is_dir():
+            assert any(path.iterdir()), f"empty folder {path.relative_to(project)}"
+            continue
+        text = path.read_text(encoding="utf-8")
+        ci = ".github" in path.parts or path.name == ".gitlab-ci.yml"
+        found = (LEFTOVER_IN_CI if ci else LEFTOVER).search(text)
+        assert found is None, f"{path.relative_to(project)}: {text[max(found.start() - 60, 0) : found.end() + 60]}"
+
+
+@pytest.mark.parametrize("name", MATRIX)
+def test_ruff_is_clean(rendered, name):
+    project = rendered[name][0]
+    ruff = [str(ROOT / ".venv" / "bin" / "ruff")]
+    check = subprocess.run([*ruff, "check", "--no-cache", "."], cwd=project, capture_output=True, text=True)
+    assert check.returncode == 0, check.stdout + check.stderr
+    formatted = subprocess.run(
+        [*ruff, "format", "--check", "--no-cache", "."], cwd=project, capture_output=True, text=True
+    )
+    assert formatted.returncode == 0, formatted.stdout + formatted.stderr
+
+
+def test_optional_files_follow_the_answers(rendered):
+    default = rendered["defaults"][0]
+    assert (default / "LICENSE").read_text(encoding="utf-8").startswith("MIT License")
+    assert (default / "data" / "raw" / "german_credit.csv").is_file()
+    assert (default / ".github" / "workflows").is_dir()
+    assert (default / "Dockerfile").is_file()
+    assert "storage" not in (default / "Makefile").read_text(encoding="utf-8")
+
+    other = rendered["unicode-apache-pytorch-gitlab-batch"][0]
+    assert "Apache License" in (other / "LICENSE").read_text(encoding="utf-8")
+    assert not (other / "data" / "raw" / "german_credit.csv").exists()
+    assert not (other / "data" / "schema.yaml").exists()
+    assert (other / "data" / "raw" / ".gitkeep").is_file()
+    assert not (other / ".github").exists()
+    assert not (other / "Dockerfile").exists()
+    makefile = (other / "Makefile").read_text(encoding="utf-8")
+    assert 'dvc remote add --default --force storage "/tmp/credit_scoring-dvc-storage"' in makefile
+    assert "EXTRAS := dev,tracking\n" in makefile
+
+    quoted = rendered["quotes-bsd-no-ci-no-serving-s3-mlflow"][0]
+    assert "Redistribution and use" in (quoted / "LICENSE").read_text(encoding="utf-8")
+    assert '"dvc[s3]==' in (quoted / "pyproject.toml").read_text(encoding="utf-8")
+    assert "s3://my-bucket/quoted_project" in (quoted / "Makefile").read_text(encoding="utf-8")
+
+    proprietary = rendered["spaces-proprietary-gcs"][0]
+    assert "All rights reserved" in (proprietary / "LICENSE").read_text(encoding="utf-8")
+    assert '"dvc[gs]==' in (proprietary / "pyproject.toml").read_text(encoding="utf-8")
