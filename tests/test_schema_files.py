@@ -142,3 +142,13 @@ def test_console_script_exit_codes(tmp_path: Path) -> None:
     assert bad.returncode == 1
     assert bad.stdout == ""
     assert bad.stderr == f"mltest schema: error: data file '{tmp_path / 'nope.csv'}' does not exist\n"
+
+
+def test_importing_the_schema_package_and_the_cli_stays_light() -> None:
+    """`mltest --help` and `import mltest.schema` wait for no data library: they load on first use."""
+    code = (
+        "import sys, mltest.schema, mltest.cli; "
+        "print(sorted(m for m in ('numpy', 'pandas', 'pandera', 'polars', 'pyarrow', 'yaml') if m in sys.modules))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout == "[]\n"

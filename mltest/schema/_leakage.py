@@ -7,14 +7,14 @@ Each row is hashed once (64-bit, vectorised: pandas ``hash_pandas_object``, pola
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
-
-import numpy
-import pandas
+from typing import TYPE_CHECKING, Any
 
 from mltest.errors import invalid_argument
 from mltest.report import CheckResult, conclude
 from mltest.schema._backend import frame_api, to_api, wrong_type
+
+if TYPE_CHECKING:
+    import numpy
 
 __all__ = ["assert_no_leakage"]
 
@@ -47,6 +47,9 @@ def assert_no_leakage(
                 str(test[name].dtype),
                 f"{train[name].dtype}, the dtype of train[{name!r}]: cast one so that rows can be compared",
             )
+    import numpy  # here, not at the top: `mltest schema --help` should not wait for pandas
+    import pandas
+
     train_hash, test_hash = _hash(train, columns, api), _hash(test, columns, api)
     leaked = pandas.Series(test_hash).isin(train_hash).to_numpy()  # a hash table: 15x numpy.isin
     overlap = int(leaked.sum())
@@ -119,11 +122,16 @@ def _columns(train: Any, test: Any, on: str | Sequence[str] | None) -> list[str]
 
 def _hash(frame: Any, columns: list[str], api: str) -> numpy.ndarray:
     if api == "pandas":
+        import pandas
+
         return pandas.util.hash_pandas_object(frame[columns], index=False).to_numpy()
     return frame.select(columns).hash_rows(seed=0).to_numpy()
 
 
 def _first_positions(train_hash: numpy.ndarray, wanted: numpy.ndarray) -> dict[Any, int]:
+    import numpy
+    import pandas
+
     positions = numpy.flatnonzero(pandas.Series(train_hash).isin(wanted).to_numpy())
     first: dict[Any, int] = {}
     for position in positions:
