@@ -277,6 +277,7 @@ def assert_invariant(
         return conclude(CheckResult("invariance", "assert_invariant", "passed", message, figures=figures))
 
     shown = _worst_per_row(change, source, np.flatnonzero(failing), show)
+    seeded = f"; perturbation seed={seed}" if perturbation.random else ""
     lines, table = _examples(frame, perturbed, source, shown, before, after, change, "change")
     what = "label" if predictor.output == "predict" else "probability"
     columns = perturbation.columns
@@ -286,13 +287,13 @@ def assert_invariant(
             f"tolerance={tolerance:g} under {perturbation!r}; allowed: max_failure_rate={max_rate:g} "
             f"({allowed:,} rows).",
             f"Predictions from {predictor.label} ({what}); {len(source):,} perturbed rows in {predictor.calls} "
-            f"predict calls; largest change {change.max():.4g}; perturbation seed={seed}.",
+            f"predict calls; largest change {change.max():.4g}{seeded}.",
             f"Worst {len(shown)} of {failing_rows:,} failing rows, original and perturbed side by side:",
             *lines,
             f"Likely causes: the model depends on {columns if columns else 'the perturbed values'} directly or "
             "through correlated features.",
-            "To accept some change, raise tolerance= (on probabilities with output='proba') or max_failure_rate=; "
-            f"to reproduce exactly these rows, pass seed={seed}.",
+            "To accept some change, raise tolerance= (on probabilities with output='proba') or max_failure_rate="
+            + (f"; to reproduce exactly these rows, pass seed={seed}." if perturbation.random else "."),
         ]
     )
     return conclude(CheckResult("invariance", "assert_invariant", "failed", message, figures=figures, table=table))
@@ -377,20 +378,21 @@ def assert_directional(
 
     against = -moved  # how far each row went the wrong way
     shown = _worst_per_row(against, source, np.flatnonzero(failing), show)
+    seeded = f"; perturbation seed={seed}" if perturbation.random else ""
     lines, table = _examples(frame, perturbed, source, shown, before, after, sign * (after - before), "move")
     allowed = int(np.floor(max_rate * checked_rows + 1e-9))
     message = "\n".join(
         [
             f"{head} ({allowed:,} rows).",
             f"Predictions from {predictor.label}; {len(source):,} perturbed rows in {predictor.calls} predict calls; "
-            f"worst move {moved.min():.4g} (positive is the expected direction); perturbation seed={seed}.",
+            f"worst move {moved.min():.4g} (positive is the expected direction){seeded}.",
             f"Worst {len(shown)} of {failing_rows:,} failing rows, original and perturbed side by side:",
             *lines,
             "Likely causes: the model is not monotone in "
             f"{perturbation.columns if perturbation.columns else 'the perturbed values'} (trees and interactions "
             "often are not); constrain it (e.g. monotonic_cst in HistGradientBoosting) or accept a share of rows "
             "with max_failure_rate=.",
-            f"To reproduce exactly these rows, pass seed={seed}.",
+            *([f"To reproduce exactly these rows, pass seed={seed}."] if perturbation.random else []),
         ]
     )
     return conclude(CheckResult("invariance", "assert_directional", "failed", message, figures=figures, table=table))

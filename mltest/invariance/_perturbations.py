@@ -63,6 +63,8 @@ class Perturbation:
     """
 
     seed: Any = None
+    #: Whether the perturbation draws random numbers (so its seed matters).
+    random: bool = False
 
     def __add__(self, other: Perturbation) -> Perturbation:
         if not isinstance(other, Perturbation):
@@ -103,6 +105,10 @@ class _Compose(Perturbation):
     @property
     def columns(self) -> list[str]:
         return list(dict.fromkeys(c for p in self.parts for c in p.columns))
+
+    @property
+    def random(self) -> bool:  # type: ignore[override]
+        return any(p.random for p in self.parts)
 
     def __repr__(self) -> str:
         return " + ".join(repr(p) for p in self.parts)
@@ -227,6 +233,7 @@ class noise(Perturbation):
         self.scale = scale
         self.clip = _check_clip(clip, "noise")
         self.seed = _check_seed(seed)
+        self.random = True
 
     def _perturb(self, frame: Frame, rng: np.random.Generator) -> tuple[Frame, np.ndarray]:
         kind = frame.require_kind(self.column, repr(self), _NUMERIC, "a numeric column")
@@ -355,6 +362,7 @@ class typos(_Text):
             raise invalid_argument("typos: n", n, "a positive integer (typos per text)")
         self.n = int(n)
         self.seed = _check_seed(seed)
+        self.random = True
 
     def _change(self, text: str, rng: np.random.Generator) -> str:
         if len(text) < 2:
@@ -436,6 +444,7 @@ class replace_words(_Text):
         words = sorted(self.mapping, key=len, reverse=True)
         self._pattern = re.compile(r"\b(" + "|".join(re.escape(w) for w in words) + r")\b")
         self.seed = _check_seed(seed)
+        self.random = any(len(c) > 1 for c in self.mapping.values())
 
     def _change(self, text: str, rng: np.random.Generator) -> str:
         def pick(match: re.Match[str]) -> str:
