@@ -26,6 +26,7 @@ except ImportError:  # pragma: no cover - exercised in a subprocess without torc
     ) from None
 
 import copy
+import inspect
 import math
 import random
 from collections.abc import Callable, Iterable, Iterator
@@ -228,8 +229,26 @@ def _step(
     loss = _loss(loss_fn, _forward(model, inputs), targets)
     if loss.requires_grad:
         loss.backward()
-        optimizer.step()
+        if _needs_closure(optimizer):  # LBFGS re-evaluates the loss itself
+
+            def closure() -> torch.Tensor:
+                optimizer.zero_grad()
+                again = _loss(loss_fn, _forward(model, inputs), targets)
+                again.backward()
+                return again
+
+            optimizer.step(closure)
+        else:
+            optimizer.step()
     return loss.detach()
+
+
+def _needs_closure(optimizer: torch.optim.Optimizer) -> bool:
+    try:
+        closure = inspect.signature(optimizer.step).parameters.get("closure")
+    except (TypeError, ValueError):
+        return False
+    return closure is not None and closure.default is inspect.Parameter.empty
 
 
 def _shape(tensor: torch.Tensor) -> str:
@@ -402,8 +421,9 @@ def assert_params_update(
         else "none for parameters named in frozen: remove a name from frozen= if it is meant to train."
     )
     message = health_message(
-        f"assert_params_update: {len(table)} of {len(params) + len(buffers_before)} parameters and frozen buffers "
-        f"of {name} misbehaved in one training step (loss {float(loss):.4g}).",
+        f"assert_params_update: {len(table)} of {len(params) + len(buffers_before)} parameters"
+        f"{' and frozen buffers' if buffers_before else ''} of {name} misbehaved in one training step "
+        f"(loss {float(loss):.4g}).",
         evidence=[
             f"{row['parameter']} ({row['shape']}): {row['problem']}"
             + (f", gradient norm {row['grad_norm']:.3g}" if row["grad_norm"] is not None else "")
@@ -575,7 +595,7 @@ def assert_overfits_batch(
         "final_loss": final,
         "best_loss": best,
         "max_loss": target,
-        "steps": len(losses) - (1 if len(losses) > steps else 0),
+        "steps": len(losses) - 1,
         "samples": _batch_size(inputs),
         "seed": seed,
     }
@@ -983,7 +1003,7 @@ def assert_batch_independence(
                         {
                             "sample": i,
                             "test": "gradient",
-                            "depends_on": others[:10],
+                            "depends_on": others,
                             "largest": float(influence.max()),
                             "detail": (
                                 f"gradient up to {float(influence.max()):.3g} from sample {int(influence.argmax())}"
@@ -1031,8 +1051,11 @@ def assert_batch_independence(
     evidence = []
     for row in table[: 2 * _EXAMPLES]:
         if row["test"] == "gradient":
+            others = row["depends_on"]
+            listed = ", ".join(str(j) for j in others[:5]) + (", ..." if len(others) > 5 else "")
             evidence.append(
-                f"output of sample {row['sample']} depends on samples {row['depends_on']} ({row['detail']})"
+                f"output of sample {row['sample']} depends on {len(others)} other sample"
+                f"{'s' if len(others) > 1 else ''} ({listed}): {row['detail']}"
             )
         else:
             evidence.append(f"output of sample {row['sample']} computed {row['detail']}")
