@@ -1,11 +1,15 @@
-"""``mltest schema infer DATA [-o FILE]``: write a pandera schema inferred from a CSV or Parquet file."""
+"""``mltest schema infer DATA [-o FILE]`` and ``mltest schema check DATA SCHEMA``.
+
+``infer`` writes a pandera schema inferred from a CSV or Parquet file; ``check`` validates such
+a file against a schema file and exits 1, listing every failure, when it does not match.
+"""
 
 from __future__ import annotations
 
 import argparse
 import sys
 
-__all__ = ["add_parser", "infer"]
+__all__ = ["add_parser", "check", "infer"]
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:
@@ -38,6 +42,15 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
         help="widen each numeric range by M times its width on each side (default: 0.1; 0 for the seen range)",
     )
     infer_parser.set_defaults(func=infer)
+    check_parser = actions.add_parser(
+        "check",
+        help="check a CSV or Parquet file against a schema file",
+        description="Check DATA (CSV or Parquet) against SCHEMA (a pandera YAML or JSON file) and list every "
+        "failing column and check. Exit status: 0 if the data matches, 1 if not or on an error.",
+    )
+    check_parser.add_argument("data", metavar="DATA", help="a .csv or .parquet file")
+    check_parser.add_argument("schema", metavar="SCHEMA", help="a pandera schema file (.yaml, .yml or .json)")
+    check_parser.set_defaults(func=check)
 
 
 def infer(args: argparse.Namespace) -> int:
@@ -52,4 +65,18 @@ def infer(args: argparse.Namespace) -> int:
         print(
             f"wrote {args.output}: {len(schema.columns)} columns from {len(data)} rows of {args.data}", file=sys.stderr
         )
+    return 0
+
+
+def check(args: argparse.Namespace) -> int:
+    from mltest.errors import CheckFailed
+    from mltest.schema import assert_schema, read_data
+
+    data = read_data(args.data)
+    try:
+        result = assert_schema(data, args.schema)
+    except CheckFailed as failure:
+        print(f"{args.data}: {failure}")
+        return 1
+    print(f"{args.data}: {result.message}")
     return 0
