@@ -26,6 +26,7 @@ except ImportError:  # pragma: no cover - exercised in a subprocess without torc
     ) from None
 
 import copy
+import functools
 import inspect
 import math
 import random
@@ -243,12 +244,17 @@ def _step(
     return loss.detach()
 
 
-def _needs_closure(optimizer: torch.optim.Optimizer) -> bool:
+@functools.cache
+def _needs_closure_by_type(cls: type) -> bool:
     try:
-        closure = inspect.signature(optimizer.step).parameters.get("closure")
+        closure = inspect.signature(cls.step).parameters.get("closure")
     except (TypeError, ValueError):
         return False
     return closure is not None and closure.default is inspect.Parameter.empty
+
+
+def _needs_closure(optimizer: torch.optim.Optimizer) -> bool:
+    return _needs_closure_by_type(type(optimizer))
 
 
 def _shape(tensor: torch.Tensor) -> str:
