@@ -132,7 +132,7 @@ _ADVICE = {
     ),
     "inconclusive": (
         "The data cannot tell at this confidence (groups too small or the gap too close to the threshold): "
-        'collect more rows for the small groups, or lower confidence; set inconclusive = "pass" in '
+        'collect more rows for the small groups, or lower min_group_size or confidence; set inconclusive = "pass" in '
         "[tool.mltest] to report such results without failing."
     ),
 }
@@ -168,7 +168,8 @@ def _judge(
     if small:
         lines += [
             "",
-            f"{small} groups with fewer than min_group_size={first.min_group_size} rows are shown but not judged.",
+            f"{'1 group' if small == 1 else f'{small} groups'} with fewer than "
+            f"min_group_size={first.min_group_size} rows shown but not judged.",
         ]
     if outcome in _ADVICE:
         lines += ["", _ADVICE[outcome]]

@@ -92,7 +92,8 @@ def _missing(array: np.ndarray) -> np.ndarray | None:
 
 def _missing_error(name: str, where: np.ndarray, advice: str) -> InvalidArgument:
     rows = ", ".join(str(int(i)) for i in where[:5]) + (", ..." if len(where) > 5 else "")
-    return InvalidArgument(f"{name} has {len(where)} missing values (NaN/None), at rows [{rows}]: {advice}")
+    values = "1 missing value" if len(where) == 1 else f"{len(where)} missing values"
+    return InvalidArgument(f"{name} has {values} (NaN/None), at rows [{rows}]: {advice}")
 
 
 def as_values(name: str, value: Any, *, data: Any = None, n: int | None = None) -> np.ndarray:

@@ -1,0 +1,145 @@
+"""Bad input to the fairness metrics and assertions gives an error that names the problem."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import mltest
+from mltest import fairness as mf
+from mltest.errors import InvalidArgument, InvalidArgumentType
+
+AB = ["a", "b", "a", "b"]
+FILL = "fill them (e.g. with 'unknown', which becomes a group of its own) or drop those rows"
+BINARY = "expected binary labels (0/1, -1/1 or booleans; 1 is the positive label) for a binary metric"
+
+CASES = [
+    (
+        "length mismatch",
+        lambda: mf.equalized_odds_difference([0, 1, 1], [0, 1, 0, 1], sensitive_features=AB),
+        "y_true has 3 rows but y_pred has 4: every input needs one value per row",
+    ),
+    (
+        "sensitive length mismatch",
+        lambda: mf.demographic_parity_difference(None, [0, 1, 0, 1], sensitive_features=["a", "b", "a"]),
+        "sensitive_features has 3 rows but y_pred has 4: every input needs one value per row",
+    ),
+    (
+        "NaN in a sensitive column",
+        lambda: mf.equalized_odds_difference([0, 1, 1, 0], [0, 1, 0, 1], sensitive_features=["a", "b", None, "a"]),
+        f"sensitive_features has 1 missing value (NaN/None), at rows [2]: {FILL}",
+    ),
+    (
+        "NaN in one of several sensitive columns",
+        lambda: mf.demographic_parity_ratio(
+            None, [0, 1, 0, 1], sensitive_features=pd.DataFrame({"sex": AB, "age": [1.0, np.nan, 2, np.nan]})
+        ),
+        f"sensitive_features column 'age' has 2 missing values (NaN/None), at rows [1, 3]: {FILL}",
+    ),
+    (
+        "a single group",
+        lambda: mf.equalized_odds_difference([0, 1, 1, 0], [0, 1, 0, 1], sensitive_features=["a"] * 4),
+        "sensitive_features has a single group ('a', 4 rows): a fairness metric compares at least two groups; "
+        "check that the right column was passed",
+    ),
+    (
+        "non-binary predictions",
+        lambda: mf.equal_opportunity_ratio([0, 1, 1, 0], [0, 1, 2, 1], sensitive_features=AB),
+        f"y_pred has 3 distinct values [0, 1, 2]: {BINARY}",
+    ),
+    (
+        "scores instead of labels",
+        lambda: mltest.assert_demographic_parity(None, [0.1, 0.7, 0.55, 0.2], sensitive_features=AB),
+        f"y_pred has 4 distinct values [0.1, 0.7, 0.55, 0.2]: {BINARY} "
+        "(these look like scores: threshold them first, e.g. y_pred = scores >= 0.5)",
+    ),
+    (
+        "non-binary truth",
+        lambda: mf.equalized_odds_ratio(["no", "yes", "no", "yes"], [0, 1, 0, 1], sensitive_features=AB),
+        f"y_true has 2 distinct values ['no', 'yes']: {BINARY}",
+    ),
+    (
+        "empty input",
+        lambda: mf.demographic_parity_difference([], [], sensitive_features=[]),
+        "y_pred is empty: expected at least one row",
+    ),
+    (
+        "unknown method",
+        lambda: mf.demographic_parity_difference(None, [0, 1], sensitive_features=["a", "b"], method="between_group"),
+        "method='between_group' is not valid: expected 'between_groups' or 'to_overall' "
+        "(did you mean 'between_groups'?)",
+    ),
+    (
+        "unknown agg",
+        lambda: mf.equalized_odds_ratio([0, 1], [0, 1], sensitive_features=["a", "b"], agg="worst"),
+        "agg='worst' is not valid: expected 'worst_case' or 'mean' (did you mean 'worst_case'?)",
+    ),
+    (
+        "negative weights",
+        lambda: mf.demographic_parity_difference(None, [0, 1], sensitive_features=["a", "b"], sample_weight=[1, -1]),
+        "sample_weight has negative or infinite values: expected finite weights >= 0",
+    ),
+    (
+        "negative max_difference",
+        lambda: mltest.assert_demographic_parity(None, [0, 1], sensitive_features=["a", "b"], max_difference=-1),
+        "max_difference=-1 is not valid: expected None or a number >= 0, e.g. 0.1",
+    ),
+    (
+        "min_ratio above 1",
+        lambda: mltest.assert_equalized_odds([0, 1], [0, 1], sensitive_features=["a", "b"], min_ratio=1.5),
+        "min_ratio=1.5 is not valid: expected None or a number between 0 and 1, e.g. 0.8",
+    ),
+    (
+        "confidence as a percentage",
+        lambda: mltest.assert_equal_opportunity([0, 1], [0, 1], sensitive_features=["a", "b"], confidence=95),
+        "confidence=95 is not valid: expected None or a number between 0 and 1, e.g. 0.95",
+    ),
+    (
+        "negative min_group_size",
+        lambda: mltest.assert_demographic_parity(None, [0, 1], sensitive_features=["a", "b"], min_group_size=-3),
+        "min_group_size=-3 is not valid: expected an integer >= 0",
+    ),
+    (
+        "unknown column of data",
+        lambda: mf.demographic_parity_difference(
+            None, "p", sensitive_features="sexx", data=pd.DataFrame({"p": [0, 1], "sex": ["a", "b"]})
+        ),
+        "sensitive_features='sexx' is not valid: expected a column of data, one of ['p', 'sex']",
+    ),
+]
+
+
+@pytest.mark.parametrize(("call", "message"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_bad_input_is_named(call, message: str) -> None:
+    with pytest.raises(InvalidArgument) as info:
+        call()
+    assert str(info.value) == message
+
+
+def test_unknown_metric_suggests_the_close_name() -> None:
+    with pytest.raises(InvalidArgument, match=r"^metric='acuracy' is not valid: expected one of \['selection_rate', "):
+        mf.group_metrics([0, 1], [0, 1], sensitive_features=["a", "b"], metric="acuracy")
+    with pytest.raises(InvalidArgument, match=r"\(did you mean 'accuracy'\?\)$"):
+        mf.group_metrics([0, 1], [0, 1], sensitive_features=["a", "b"], metric="acuracy")
+
+
+def test_missing_sensitive_features_is_a_type_error() -> None:
+    with pytest.raises(InvalidArgumentType) as info:
+        mf.demographic_parity_difference(None, [0, 1], sensitive_features=None)
+    assert str(info.value) == (
+        "sensitive_features=None has type NoneType: expected one column or several (a DataFrame, dict or 2-D array)"
+    )
+
+
+def test_many_intersectional_groups_are_compacted() -> None:
+    # 3 columns of 1,000 distinct values: a billion possible combinations, 1,000 that occur.
+    rng = np.random.default_rng(0)
+    columns = {f"c{i}": rng.integers(0, 10**9, 1000).astype(str) for i in range(3)}
+    y_pred = rng.integers(0, 2, 1000)
+    gm = mf.group_metrics(None, y_pred, sensitive_features=columns)
+    assert len(gm.groups) == 1000 and gm.difference == 1.0
+    assert set(gm.groups) == set(zip(*columns.values(), strict=True))
+    # every group's label matches its rows: each group is one row here, so its rate is that row's prediction
+    rate_of = dict(zip(gm.groups, gm.values, strict=True))
+    assert all(rate_of[row] == p for row, p in zip(zip(*columns.values(), strict=True), y_pred, strict=True))
