@@ -201,3 +201,19 @@ def test_bad_arguments_get_one_line_errors(data: object, schema: object, error: 
     with pytest.raises(error) as caught:
         mltest.assert_schema(data, schema)
     assert str(caught.value) == message
+
+
+def test_strict_schemas_and_uniqueness() -> None:
+    frame = pandas.DataFrame({"id": [1, 1, 2], "extra": [1, 2, 3], "code": ["x", "y", "z"]})
+    schema = pa.DataFrameSchema(
+        {"id": pa.Column("int64", unique=True), "code": pa.Column("str", pa.Check.str_matches("^[xy]$"))},
+        strict=True,
+    )
+    with pytest.raises(mltest.CheckFailed) as caught:
+        mltest.assert_schema(frame, schema)
+    assert str(caught.value).splitlines()[:4] == [
+        "3 schema checks failed in 3 columns (3 of 3 rows fail):",
+        "  column 'extra': column_in_schema: column is not in the schema (strict)",
+        "  column 'id': field_uniqueness fails for 2 rows: 1",
+        "  column 'code': str_matches('^[xy]$') fails for 1 row: 'z'",
+    ]

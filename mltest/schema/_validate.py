@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from mltest.report import CheckResult, conclude
-from mltest.schema._backend import frame_api, pandera_api, quiet, schema_api, to_api, wrong_type
+from mltest.schema._backend import pandera_api, quiet, schema_api, to_api, wrong_type
 from mltest.schema._files import cached_schema
 
 __all__ = ["assert_schema"]
@@ -49,7 +49,7 @@ def assert_schema(data: Any, schema: Any) -> CheckResult:
         raise wrong_type(
             "schema", schema, "a pandera DataFrameSchema or DataFrameModel (pandas or polars), or a schema file path"
         )
-    data = to_api(data, api) if frame_api(data) != api else data
+    data = to_api(data, api)
     errors = pandera_api(api).errors
     try:
         with quiet():
@@ -102,8 +102,12 @@ def _failure(error: Any) -> _Failure:
     cases = error.failure_cases
     column = getattr(error.schema, "name", None) if type(error.schema).__name__ != "DataFrameSchema" else None
     first_line = str(error).strip().splitlines()[0] if str(error).strip() else reason
+    if len(first_line) > 120:
+        first_line = first_line[:117] + "..."
     if reason == "column_not_in_dataframe":
         return _Failure(str(cases), "column_in_dataframe", reason, None, [], "column is missing")
+    if reason == "column_not_in_schema":
+        return _Failure(str(cases), "column_in_schema", reason, None, [], "column is not in the schema (strict)")
     if reason == "wrong_dtype":
         return _Failure(column, "dtype", reason, None, [], _dtype_detail(first_line) or first_line)
     if isinstance(cases, str) or not hasattr(cases, "columns"):
