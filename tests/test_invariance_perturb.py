@@ -217,3 +217,27 @@ def test_only_dataframes_are_perturbed() -> None:
     with pytest.raises(InvalidArgumentType) as raised:
         perturb.shift("age", 1).apply([{"age": 3}])
     assert str(raised.value) == "data=[{'age': 3}] has type list: expected a pandas or polars DataFrame"
+
+
+@pytest.mark.parametrize("library", ["pandas", "polars"])
+def test_numeric_perturbations_keep_missing_values_and_nullable_integers(library) -> None:
+    data = pd.DataFrame({"n": pd.array([1, None, 3], dtype="Int64"), "x": [1.5, None, 2.0]})
+    if library == "polars":
+        data = pl.from_pandas(data)
+    shifted = perturb.shift("n", 2).apply(data)
+    assert column(shifted, "n")[0::2] == [3, 5] and column(shifted, "n")[1] in (None, pd.NA)
+    assert str(shifted["n"].dtype) == "Int64"
+    noisy = perturb.noise("x", 0.1, seed=0).apply(data)
+    assert column(noisy, "x")[1] is None and column(noisy, "x")[0] != 1.5
+
+
+def test_public_names() -> None:
+    import mltest
+    from mltest import invariance, strategies
+
+    assert mltest.assert_invariant is invariance.assert_invariant
+    assert mltest.assert_directional is invariance.assert_directional
+    assert mltest.assert_cases is invariance.assert_cases
+    for module in (perturb, strategies, invariance):
+        assert all(hasattr(module, name) for name in module.__all__)
+    assert perturb.set.__name__ == "set_" and repr(perturb.set("a", 1)) == "set('a', 1)"

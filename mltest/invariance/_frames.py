@@ -144,6 +144,12 @@ class Frame:
             return series.to_numpy(dtype=object, na_value=None)
         return series.to_numpy()
 
+    def numbers(self, column: str) -> np.ndarray:
+        """A numeric column as floats, missing values as NaN (also for nullable integers)."""
+        if self.backend == "polars":
+            return self.native.get_column(column).cast(float).to_numpy()
+        return self.native[column].to_numpy(dtype=float, na_value=np.nan)
+
     def missing(self, column: str) -> np.ndarray:
         """A boolean mask of the missing values of ``column``."""
         if self.backend == "polars":
@@ -161,7 +167,10 @@ class Frame:
 
             dtype = self.native.schema[column]
             try:
-                series = pl.Series(column, values, dtype=dtype)
+                if values.dtype.kind == "f" and not dtype.is_float():  # NaN stands for a missing integer
+                    series = pl.Series(column, values).fill_nan(None).cast(dtype)
+                else:
+                    series = pl.Series(column, values, dtype=dtype)
             except (TypeError, ValueError, pl.exceptions.PolarsError):
                 series = pl.Series(column, values)
             return self._wrap(self.native.with_columns(series))

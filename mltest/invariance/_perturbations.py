@@ -174,11 +174,9 @@ def _check_clip(clip: Any, owner: str) -> tuple[float, float] | None:
     return (clip[0], clip[1])
 
 
-def _numeric_result(frame: Frame, column: str, kind: str, values: np.ndarray) -> np.ndarray:
-    """Round perturbed integers so an integer column stays integer."""
-    if kind == "integer":
-        return np.rint(values).astype(frame.values(column).dtype)
-    return values
+def _numeric_result(kind: str, values: np.ndarray) -> np.ndarray:
+    """Round perturbed integers so an integer column stays integer (the frame casts them back)."""
+    return np.rint(values) if kind == "integer" else values
 
 
 # -- tabular perturbations -------------------------------------------------------------------------
@@ -237,11 +235,9 @@ class noise(Perturbation):
 
     def _perturb(self, frame: Frame, rng: np.random.Generator) -> tuple[Frame, np.ndarray]:
         kind = frame.require_kind(self.column, repr(self), _NUMERIC, "a numeric column")
-        values = frame.values(self.column).astype(float)
+        values = frame.numbers(self.column)
         perturbed = _clip(values + rng.normal(0.0, self.scale, size=len(values)), self.clip)
-        return frame.with_values(self.column, _numeric_result(frame, self.column, kind, perturbed)), np.arange(
-            len(frame)
-        )
+        return frame.with_values(self.column, _numeric_result(kind, perturbed)), np.arange(len(frame))
 
     def __repr__(self) -> str:
         extra = (f", clip={self.clip}" if self.clip else "") + (f", seed={self.seed}" if self.seed is not None else "")
@@ -266,9 +262,8 @@ class shift(Perturbation):
                 self.by,
                 f"a whole number, since column {self.column!r} has dtype {frame.dtype_name(self.column)}",
             )
-        values = frame.values(self.column)
-        perturbed = _clip(values + self.by, self.clip)
-        return frame.with_values(self.column, perturbed.astype(values.dtype, copy=False)), np.arange(len(frame))
+        perturbed = _clip(frame.numbers(self.column) + self.by, self.clip)
+        return frame.with_values(self.column, _numeric_result(kind, perturbed)), np.arange(len(frame))
 
     def __repr__(self) -> str:
         return f"shift({self.column!r}, {self.by!r}" + (f", clip={self.clip})" if self.clip else ")")
