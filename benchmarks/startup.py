@@ -58,6 +58,20 @@ def run(folder: Path, extra: list[str]) -> tuple[float, float]:
     return wall, cpu
 
 
+IMPORT_COST = """
+import time, pytest
+start = time.perf_counter()
+import mltest.plugin
+print((time.perf_counter() - start) * 1000)
+"""
+
+
+def import_cost() -> float:
+    """Milliseconds to import the plugin module once pytest itself is imported (median of 5)."""
+    runs = [float(subprocess.check_output([sys.executable, "-c", IMPORT_COST], text=True)) for _ in range(5)]
+    return statistics.median(runs)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=15, help="runs of each variant (default: 15)")
@@ -81,6 +95,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     for name, (wall, cpu) in medians.items():
         print(f"  {name:<24} wall {wall * 1000:7.1f} ms   cpu {cpu * 1000:7.1f} ms")
     (with_wall, with_cpu), (without_wall, without_cpu) = medians.values()
+    print(f"  import mltest.plugin after pytest: {import_cost():.1f} ms")
     print(f"ratio with/without: wall {with_wall / without_wall:.3f}, cpu {with_cpu / without_cpu:.3f} (target < 1.05)")
     return 0
 
