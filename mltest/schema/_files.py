@@ -95,6 +95,25 @@ def load_schema(path: str | Path) -> Any:
         raise SchemaFileError(f"{where} is not a valid pandera schema: {_one_line(error)}") from None
 
 
+# The keys of a column that are not checks (pandera.io._flat_checks.COMPONENT_RESERVED_KEYS).
+COLUMN_KEYS = frozenset(
+    {
+        "title",
+        "description",
+        "dtype",
+        "nullable",
+        "checks",
+        "name",
+        "unique",
+        "coerce",
+        "required",
+        "regex",
+        "default",
+        "report_duplicates",
+        "drop_invalid_rows",
+    }
+)
+
 _CACHE: dict[tuple[str, int, int], Any] = {}
 
 
@@ -123,10 +142,9 @@ def _check_column_keys(columns: Mapping[str, Any] | list[Any], where: str) -> No
     strings) a list of columns that each carry their ``name``.
     """
     from pandera.api.checks import Check
-    from pandera.io._flat_checks import COMPONENT_RESERVED_KEYS
 
     checks = [k for k in dir(Check) if not k.startswith("_") and callable(getattr(Check, k))]
-    known = set(COMPONENT_RESERVED_KEYS) | set(checks)
+    known = set(COLUMN_KEYS) | set(checks)
     if isinstance(columns, list):
         named = [(c.get("name") if isinstance(c, Mapping) else i, c) for i, c in enumerate(columns)]
     else:
