@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pandas as pd
 import polars as pl
@@ -373,3 +375,24 @@ def test_the_report_shows_the_examples_side_by_side(pytester: pytest.Pytester) -
     assert "| row | original | perturbed | prediction | perturbed_prediction | change |" in text
     assert "| 1 | sex='female' | sex='male' | 0 | 1 | 1 |" in text
     assert "| 2 | sex='male' | sex='female' | 1 | 0 | 1 |" in text
+
+
+def test_the_plugin_seed_reproduces_random_perturbations(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+        import pandas as pd
+        import mltest
+        from mltest import perturb
+
+        def test_noise():
+            data = pd.DataFrame({"x": [0.0, 1.0, 2.0, 3.0]})
+            mltest.assert_invariant(lambda f: f["x"] > 1.5, data, perturb.noise("x", 1.0))
+        """
+    )
+
+    def seed_used(*args: str) -> int:
+        pytester.runpytest("--mltest-report=report.json", *args)
+        [result] = json.loads((pytester.path / "report.json").read_text())["results"]
+        return result["figures"]["seed"]
+
+    assert seed_used("--mltest-seed=1") == seed_used("--mltest-seed=1") != seed_used("--mltest-seed=2")

@@ -112,6 +112,10 @@ def _same(a: Any, b: Any) -> bool:
         return a is b
 
 
+def _count(count: int, noun: str) -> str:
+    return f"{count:,} {noun}" + ("" if count == 1 else "s")
+
+
 def _rate(count: int, total: int) -> str:
     return f"{count:,} of {total:,} rows ({count / total:.1%})"
 
@@ -286,7 +290,7 @@ def assert_invariant(
             f"{_rate(failing_rows, checked_rows)} changed prediction by more than "
             f"tolerance={tolerance:g} under {perturbation!r}; allowed: max_failure_rate={max_rate:g} "
             f"({allowed:,} rows).",
-            f"Predictions from {predictor.label} ({what}); {len(source):,} perturbed rows in {predictor.calls} "
+            f"Predictions from {predictor.label} ({what}); {_count(len(source), 'perturbed row')} in {predictor.calls} "
             f"predict calls; largest change {change.max():.4g}{seeded}.",
             f"Worst {len(shown)} of {failing_rows:,} failing rows, original and perturbed side by side:",
             *lines,
@@ -384,7 +388,7 @@ def assert_directional(
     message = "\n".join(
         [
             f"{head} ({allowed:,} rows).",
-            f"Predictions from {predictor.label}; {len(source):,} perturbed rows in {predictor.calls} predict calls; "
+            f"Predictions from {predictor.label}; {_count(len(source), 'perturbed row')} in {predictor.calls} predict calls; "
             f"worst move {moved.min():.4g} (positive is the expected direction){seeded}.",
             f"Worst {len(shown)} of {failing_rows:,} failing rows, original and perturbed side by side:",
             *lines,
