@@ -3,7 +3,8 @@
 For every column: its exact dtype (no coercion, so a changed dtype fails), ``nullable`` only
 if it has missing values, ``isin`` the values seen for text, categorical columns with at most
 ``max_categories`` distinct values, and ``in_range`` for numbers: the seen range widened on
-each side by ``range_margin`` times its width (not across zero, rounded out for integers).
+each side by ``range_margin`` times its width (not across zero; rounded down for integers,
+so a 0/1 column stays 0..1).
 """
 
 from __future__ import annotations
@@ -47,9 +48,9 @@ def infer_schema(data: Any, *, max_categories: int = 20, range_margin: float = 0
             if bounds is not None:
                 checks.append(pa.Check.in_range(*bounds))
         elif kind == "text" and max_categories > 0:
-            seen = list(values.unique())
+            seen = values.unique()
             if len(seen) <= max_categories:
-                checks.append(pa.Check.isin(sorted((_plain(v) for v in seen), key=str)))
+                checks.append(pa.Check.isin(sorted((_plain(v) for v in list(seen)), key=str)))
         columns[name] = pa.Column(column.dtype, checks=checks, nullable=bool(nulls))
     return pa.DataFrameSchema(columns, coerce=False, strict=False)
 
