@@ -388,8 +388,8 @@ def assert_directional(
     message = "\n".join(
         [
             f"{head} ({allowed:,} rows).",
-            f"Predictions from {predictor.label}; {_count(len(source), 'perturbed row')} in {predictor.calls} predict calls; "
-            f"worst move {moved.min():.4g} (positive is the expected direction){seeded}.",
+            f"Predictions from {predictor.label}; {_count(len(source), 'perturbed row')} in {predictor.calls} "
+            f"predict calls; worst move {moved.min():.4g} (positive is the expected direction){seeded}.",
             f"Worst {len(shown)} of {failing_rows:,} failing rows, original and perturbed side by side:",
             *lines,
             "Likely causes: the model is not monotone in "
