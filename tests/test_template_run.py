@@ -1,0 +1,191 @@
+"""Generated projects run for real: make setup, dvc repro, pre-commit, their tests.
+
+Two projects: the default answers (rendered by Copier) and another combination (rendered by
+cookiecutter). Speed: the generated Makefile takes `VENV=...`, and every project here uses one
+session environment whose site-packages point at this repository's .venv (a .pth file), so
+`make setup` installs only the project itself (and what .venv lacks, from the package index).
+A real `make setup` creates the project's own .venv and installs everything from the index.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import sysconfig
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import ROOT
+
+OTHER = {
+    "project_name": "Crédit Risk (batch)",
+    "package_name": "credit_risk",
+    "license": "Apache-2.0",
+    "python_version": "3.10",
+    "ci": "gitlab",
+    "docker": False,
+    "serving": "batch",
+    "dvc_remote": "local",
+}
+
+
+@pytest.fixture(scope="module")
+def template_copy(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("template-source")
+    shutil.copy(ROOT / "copier.yml", folder / "copier.yml")
+    shutil.copytree(ROOT / "template", folder / "template")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def shared_env(tmp_path_factory) -> dict[str, str]:
+    """A virtual environment that sees this repository's packages, and the environment variables to use it."""
+    venv = tmp_path_factory.mktemp("shared") / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    site_packages = Path(
+        subprocess.run(
+            [str(venv / "bin" / "python"), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    )
+    shared = sysconfig.get_paths()["purelib"]
+    (site_packages / "_mltest_shared.pth").write_text(f"import site; site.addsitedir({shared!r})\n")
+    env = {
+        **os.environ,
+        "VENV": str(venv),
+        "PATH": os.pathsep.join([str(venv / "bin"), str(Path(sys.executable).parent), os.environ["PATH"]]),
+        "PRE_COMMIT_HOME": str(tmp_path_factory.mktemp("pre-commit-home")),
+        "DVC_NO_ANALYTICS": "1",
+        "GIT_AUTHOR_NAME": "Test",
+        "GIT_AUTHOR_EMAIL": "test@example.com",
+        "GIT_COMMITTER_NAME": "Test",
+        "GIT_COMMITTER_EMAIL": "test@example.com",
+        "PIP_DISABLE_PIP_VERSION_CHECK": "1",
+        "PIP_NO_BUILD_ISOLATION": "0",  # i.e. --no-build-isolation: setuptools is already there
+    }
+    env.pop("VIRTUAL_ENV", None)
+    env.pop("MLTEST_SOURCE", None)
+    return env
+
+
+def run(command: list[str], cwd: Path, env: dict[str, str], *, ok: bool = True) -> subprocess.CompletedProcess:
+    result = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, check=False)
+    if ok:
+        assert result.returncode == 0, f"{' '.join(command)} failed:\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}"
+    return result
+
+
+def python(env: dict[str, str]) -> str:
+    """The shared environment's interpreter (the generated package is installed there)."""
+    return str(Path(env["VENV"]) / "bin" / "python")
+
+
+def make(target: str, project: Path, env: dict[str, str], *, ok: bool = True) -> subprocess.CompletedProcess:
+    return run(["make", target, f"VENV={env['VENV']}"], project, env, ok=ok)
+
+
+@pytest.fixture(scope="module")
+def default_project(template_copy, shared_env, tmp_path_factory) -> Path:
+    import copier
+
+    project = tmp_path_factory.mktemp("run-default") / "my-ml-project"
+    copier.run_copy(str(template_copy), str(project), defaults=True, quiet=True)
+    return project
+
+
+@pytest.fixture(scope="module")
+def other_project(template_copy, shared_env, tmp_path_factory) -> Path:
+    from cookiecutter.main import cookiecutter
+
+    base = tmp_path_factory.mktemp("run-other")
+    answers = {**OTHER, "dvc_remote_url": str(base / "dvc-storage")}
+    return Path(
+        cookiecutter(
+            str(template_copy), directory="template", no_input=True, extra_context=answers, output_dir=str(base)
+        )
+    )
+
+
+def setup_and_check(project: Path, env: dict[str, str]) -> None:
+    """make setup, make repro, pre-commit on every file, a commit, make test: all green."""
+    make("setup", project, env)
+    assert (project / "data" / "raw" / "german_credit.csv.dvc").is_file()
+    dvc_config = (project / ".dvc" / "config").read_text(encoding="utf-8")
+    assert "analytics = false" in dvc_config
+    assert (project / ".git" / "hooks" / "pre-commit").is_file()
+
+    make("repro", project, env)
+    metrics = yaml.safe_load((project / "reports" / "metrics.json").read_text(encoding="utf-8"))
+    assert metrics["accuracy"] > 0.7
+    assert (project / "models" / "model.joblib").is_file()
+
+    run(["git", "add", "-A"], project, env)
+    tracked = run(["git", "ls-files"], project, env).stdout.splitlines()
+    assert "data/raw/german_credit.csv.dvc" in tracked
+    assert "dvc.lock" in tracked
+    assert not {"data/raw/german_credit.csv", "models/model.joblib", "data/prepared/train.csv"} & set(tracked)
+
+    make("lint", project, env)  # ruff, then pre-commit run --all-files
+    run(["git", "commit", "-q", "-m", "Start the project"], project, env)  # the hooks run again
+    assert run(["git", "status", "--porcelain"], project, env).stdout == ""
+
+    tests = make("test", project, env)
+    assert " passed" in tests.stdout
+    assert " failed" not in tests.stdout
+    report = (project / "reports" / "mltest.md").read_text(encoding="utf-8")
+    for family in ("Schema", "Fairness", "Invariance", "Training"):
+        assert f"## {family}" in report
+
+
+def test_default_project_is_green_on_its_first_run(default_project, shared_env):
+    setup_and_check(default_project, shared_env)
+    dvc = run([python(shared_env), "-m", "dvc", "status"], default_project, shared_env)
+    assert "up to date" in dvc.stdout
+
+
+def test_another_combination_is_green_and_pushes_to_its_local_remote(other_project, shared_env):
+    setup_and_check(other_project, shared_env)
+    assert "Apache License" in (other_project / "LICENSE").read_text(encoding="utf-8")
+    run([python(shared_env), "-m", "dvc", "push", "-q"], other_project, shared_env)
+    storage = other_project.parent / "dvc-storage"  # dvc_remote_url, see other_project
+    assert any(path.is_file() for path in storage.rglob("*"))
+
+
+def test_generated_tests_catch_broken_data(default_project, shared_env):
+    """A raw row the schema does not allow (an unknown housing value, a negative age) fails test_data.py."""
+    raw = default_project / "data" / "raw" / "german_credit.csv"
+    original = raw.read_text(encoding="utf-8")
+    try:
+        raw.write_text(original + "1,male,2,castle,little,little,1000,12,car,-5\n", encoding="utf-8")
+        result = run(
+            [python(shared_env), "-m", "pytest", "tests/test_data.py", "-q"], default_project, shared_env, ok=False
+        )
+    finally:
+        raw.write_text(original, encoding="utf-8")
+    assert result.returncode == 1
+    assert "test_raw_data_matches_its_schema" in result.stdout
+    assert "housing" in result.stdout and "age" in result.stdout
+
+
+def test_generated_tests_catch_a_model_that_learns_nothing(default_project, shared_env):
+    """A model regularised into predicting the majority class fails the training-sanity check."""
+    params_file = default_project / "params.yaml"
+    original = params_file.read_text(encoding="utf-8")
+    try:
+        params_file.write_text(original.replace("C: 1.0 ", "C: 0.000001 "), encoding="utf-8")
+        result = run(
+            [python(shared_env), "-m", "pytest", "tests/test_training.py", "-q", "-k", "dummy"],
+            default_project,
+            shared_env,
+            ok=False,
+        )
+    finally:
+        params_file.write_text(original, encoding="utf-8")
+    assert result.returncode == 1
+    assert "assert_learns" in result.stdout
+    assert "baseline" in result.stdout
