@@ -143,3 +143,15 @@ def test_many_intersectional_groups_are_compacted() -> None:
     # every group's label matches its rows: each group is one row here, so its rate is that row's prediction
     rate_of = dict(zip(gm.groups, gm.values, strict=True))
     assert all(rate_of[row] == p for row, p in zip(zip(*columns.values(), strict=True), y_pred, strict=True))
+
+
+def test_caller_arrays_are_left_untouched() -> None:
+    # the counting pass reuses the group key's memory, but never the caller's arrays
+    codes = np.array([0, 1, 0, 1, 2], dtype=np.intp)
+    categories = pd.Series(pd.Categorical(["a", "b", "a", "b", "a"]))
+    y_pred = np.array([0, 1, 1, 0, 1])
+    for sensitive in (codes, categories):
+        kept = sensitive.copy()
+        mf.demographic_parity_difference(None, y_pred, sensitive_features=sensitive)
+        assert (np.asarray(sensitive) == np.asarray(kept)).all()
+    assert y_pred.tolist() == [0, 1, 1, 0, 1]

@@ -39,6 +39,7 @@ class Groups:
     uniques: list[np.ndarray]
     shape: tuple[int, ...]
     compact: np.ndarray | None = None  # when compacted: the column codes of each key, one row per key
+    owned: bool = True  # whether ``key`` is our own array (False: it may be the caller's data)
 
     def labels(self, keys: np.ndarray) -> list[tuple[Any, ...]]:
         """The column values of each group key, as tuples."""
@@ -86,10 +87,12 @@ def factorise(columns: list[Column]) -> Groups:
     shape = tuple(max(len(u), 1) for u in uniques)
     size = int(np.prod(shape, dtype=np.float64))
     if len(coded) == 1:
-        key = coded[0][0]
-        if key.dtype != np.intp:
-            key = key.astype(np.intp)
-        return Groups(names, key, shape[0], uniques, shape)
+        codes = coded[0][0]
+        key = codes if codes.dtype == np.intp else codes.astype(np.intp)
+        source = columns[0].values
+        source = source.codes if isinstance(source, pd.Categorical) else np.asarray(source)
+        owned = not np.may_share_memory(key, source)
+        return Groups(names, key, shape[0], uniques, shape, owned=owned)
     if size <= _MAX_DENSE:
         key = coded[0][0].astype(np.intp)
         for (codes, _), width in zip(coded[1:], shape[1:], strict=True):

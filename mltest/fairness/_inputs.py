@@ -112,7 +112,7 @@ def as_values(name: str, value: Any, *, data: Any = None, n: int | None = None) 
 
 
 def as_labels(name: str, value: Any, *, data: Any = None, n: int | None = None) -> np.ndarray:
-    """Binary labels as an int8 array of 0/1: the positive label is 1 (fairlearn's convention).
+    """Binary labels as an integer array of 0/1: the positive label is 1 (fairlearn's convention).
 
     Accepted: booleans, 0/1 or -1/1 (as integers or floats). Anything else is an error that
     shows the distinct values found, so scores and multi-class labels are caught.
@@ -125,7 +125,7 @@ def as_labels(name: str, value: Any, *, data: Any = None, n: int | None = None) 
     if kind in "iu":
         lo, hi = array.min(), array.max()
         if lo >= 0 and hi <= 1:
-            return array.astype(np.int8, copy=False)
+            return array  # 0/1 already: no copy
         if lo == -1 and hi == 1 and not (array == 0).any():
             return (array > 0).view(np.int8)
         return _not_binary(name, array)
@@ -216,9 +216,8 @@ def sensitive_columns(sensitive_features: Any, *, data: Any = None, n: int) -> l
         if isinstance(values, pd.Series) and isinstance(values.dtype, pd.CategoricalDtype):
             values = values.array  # a Categorical: its codes are the factorisation, for free
             _check_length(label, values, n)
-            where = np.flatnonzero(values.codes < 0)
-            if len(where):
-                raise _missing_error(label, where, _SENSITIVE_ADVICE)
+            if values.codes.min() < 0:
+                raise _missing_error(label, np.flatnonzero(values.codes < 0), _SENSITIVE_ADVICE)
         else:
             values = _to_numpy(label, values)
             _check_length(label, values, n)

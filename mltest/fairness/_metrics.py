@@ -155,7 +155,12 @@ def prepare(
 
 def count(groups: Groups, y_true: np.ndarray | None, y_pred: np.ndarray, weights: np.ndarray | None) -> Counts:
     """The confusion table of every group that occurs, from one bincount over the rows."""
-    index = np.left_shift(groups.key, 2, dtype=np.intp)
+    if groups.owned:  # reuse the key's memory: it is not needed after this pass
+        index = groups.key
+        index <<= 2
+        groups.key = None
+    else:
+        index = np.left_shift(groups.key, 2, dtype=np.intp)
     if y_true is not None:
         index += np.left_shift(y_true, 1)
     index += y_pred
