@@ -75,7 +75,7 @@ def _break(repo: Path) -> None:
 
 def _start(repo: Path, ref: str) -> subprocess.Popen[str]:
     _git(repo, "add", "-A", "-f")
-    env = {**os.environ, "PRE_COMMIT_COLOR": "never", "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
+    env = {**os.environ, "PRE_COMMIT_COLOR": "never", "PIP_DISABLE_PIP_VERSION_CHECK": "1", "PIP_NO_COMPILE": "1"}
     command = [*PRE_COMMIT, "try-repo", str(ROOT), "--ref", ref, "--all-files"]
     return subprocess.Popen(command, cwd=repo, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
