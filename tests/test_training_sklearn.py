@@ -145,7 +145,7 @@ def test_learns_catches_labels_shuffled_apart_from_features(credit) -> None:
     message = str(caught.value)
     assert message.startswith(
         "assert_learns: Pipeline(... LogisticRegression) scored balanced_accuracy=0.4943 on 250 held-out rows, "
-        "only -0.005714 over the DummyClassifier baseline (0.5); required: at least 0.55 (margin 0.05)."
+        "0.005714 below the DummyClassifier baseline (0.5); required: at least 0.55 (margin 0.05)."
     )
     assert "  - X and y have different row labels (pandas indexes)" in message
     assert "To silence this check: pass margin= a smaller number" in message

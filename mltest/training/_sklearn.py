@@ -216,9 +216,11 @@ def assert_learns(
         "the model is too constrained to learn (very strong regularisation, max_depth=1, too few iterations)",
         "the features carry little signal about the target",
     ]
+    gap = score - baseline_score
+    relation = f"only {gap:.4g} above" if gap >= 0 else f"{-gap:.4g} below"
     message = health_message(
-        f"assert_learns: {name} scored {metric}={score:.4g} on {n_test} held-out rows, only "
-        f"{score - baseline_score:+.4g} over the {baseline_name} baseline ({baseline_score:.4g}); "
+        f"assert_learns: {name} scored {metric}={score:.4g} on {n_test} held-out rows, {relation} the "
+        f"{baseline_name} baseline ({baseline_score:.4g}); "
         f"required: at least {baseline_score + margin:.4g} (margin {margin:g}).",
         evidence=[f"{row['model']}: {metric}={row[metric]:.4g}" for row in table],
         causes=causes,
