@@ -607,3 +607,39 @@ def test_other_optimizers_are_copied_and_stepped(build) -> None:
     optimizer = build(model.parameters())
     assert mt.assert_params_update(model, BATCHES["mlp"], loss_fn=CE, optimizer=optimizer).passed
     assert mt.assert_loss_decreases(model, BATCHES["mlp"], loss_fn=CE, optimizer=optimizer).passed
+
+
+def test_nan_outputs_are_outside_every_range() -> None:
+    class NaNFirst(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.linear = nn.Linear(8, 2)
+
+        def forward(self, x: torch.Tensor) -> torch.Tensor:
+            out = torch.sigmoid(self.linear(x))
+            return torch.where(torch.arange(len(x)).unsqueeze(1) == 0, float("nan"), out)
+
+    with pytest.raises(mltest.CheckFailed) as caught:
+        mt.assert_output_range(NaNFirst(), BATCHES["mlp"], low=0, high=1)
+    assert "2 of 64 output elements outside [0, 1] (2 of them NaN): from 0." in str(caught.value)
+    assert "(first at index (0, 0): nan)" in str(caught.value)
+
+
+def test_initial_loss_of_a_regression_loss_needs_expected() -> None:
+    batch = (BATCHES["mlp"][0], torch.randn(32, 1))
+    with pytest.raises(mltest.InvalidArgument) as caught:
+        mt.assert_initial_loss(nn.Linear(8, 1), batch, loss_fn=nn.MSELoss())
+    assert str(caught.value) == (
+        "expected=None is not valid: expected a number for MSELoss: log(K) is the chance level of cross-entropy "
+        "only (for MSELoss with standardised targets and outputs near 0, about 1)"
+    )
+    assert mt.assert_initial_loss(nn.Linear(8, 1), batch, loss_fn=nn.MSELoss(), expected=1.0, rtol=1.0).passed
+
+
+def test_binary_logits_expect_log_two() -> None:
+    model = nn.Sequential(nn.Linear(8, 16), nn.ReLU(), nn.Linear(16, 1), nn.Flatten(0))
+    inputs, targets = BATCHES["mlp"]
+    result = mt.assert_initial_loss(model, (inputs, (targets > 1).float()), loss_fn=nn.BCEWithLogitsLoss())
+    assert result.figures["n_classes"] == 2
+    assert result.message.startswith("assert_initial_loss: the untrained Sequential has loss ")
+    assert result.message.endswith("expected log(2) = 0.6931, the loss of a uniform guess over 2 classes (within 25%)")

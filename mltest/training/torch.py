@@ -857,6 +857,9 @@ def assert_finite(
 # assert_initial_loss
 
 
+_REGRESSION_LOSSES = (torch.nn.MSELoss, torch.nn.L1Loss, torch.nn.SmoothL1Loss, torch.nn.HuberLoss)
+
+
 def assert_initial_loss(
     model: torch.nn.Module,
     batch: Any,
@@ -884,6 +887,13 @@ def assert_initial_loss(
         with torch.no_grad():
             outputs = _forward(clone, inputs)
             loss = float(_loss(loss_fn, outputs, targets))
+    if expected is None and isinstance(loss_fn, _REGRESSION_LOSSES):
+        raise invalid_argument(
+            "expected",
+            None,
+            f"a number for {type(loss_fn).__name__}: log(K) is the chance level of cross-entropy only "
+            "(for MSELoss with standardised targets and outputs near 0, about 1)",
+        )
     if expected is None:
         if n_classes is None:
             if not isinstance(outputs, torch.Tensor):
@@ -1133,16 +1143,15 @@ def assert_output_range(
     outside = ~inside
     if (low is not None or high is not None) and outside.any():
         first = tuple(torch.nonzero(outside)[0].tolist())
-        problems.append(
-            {
-                "property": "range",
-                "count": int(outside.sum()),
-                "of": outputs.numel(),
-                "detail": f"{int(outside.sum())} of {outputs.numel()} output elements outside {bounds}: from "
-                f"{float(outputs.nan_to_num(nan=0).min()):.4g} to {float(outputs.nan_to_num(nan=0).max()):.4g} "
-                f"(first at index {first}: {float(outputs[first]):.4g})",
-            }
-        )
+        nans = int(torch.isnan(outputs).sum())
+        valid = outputs[~torch.isnan(outputs)]
+        detail = f"{int(outside.sum())} of {outputs.numel()} output elements outside {bounds}"
+        if nans:
+            detail += f" ({nans} of them NaN)"
+        if valid.numel():
+            detail += f": from {float(valid.min()):.4g} to {float(valid.max()):.4g}"
+        detail += f" (first at index {first}: {float(outputs[first]):.4g})"
+        problems.append({"property": "range", "count": int(outside.sum()), "of": outputs.numel(), "detail": detail})
     if sum_to is not None:
         if outputs.ndim == 0:
             raise invalid_argument("sum_to", sum_to, "None for a model with scalar output")
