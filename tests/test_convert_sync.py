@@ -110,6 +110,17 @@ def test_reformatting_the_module_is_not_a_hand_edit(project: Path, capsys: pytes
     assert _run("convert", "--check", "notebooks/train.ipynb", "--out-dir", "src", capsys=capsys)[0] == 0
 
 
+def test_sorting_or_pruning_imports_is_not_a_hand_edit(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    module = project / "src" / "train.py"
+    text = module.read_text()
+    module.write_text(
+        text.replace("import numpy as np\n", "").replace("import subprocess\n", "import subprocess, sys\n")
+    )
+    assert _run("convert", "--check", "notebooks/train.ipynb", "--out-dir", "src", capsys=capsys)[0] == 0
+    module.write_text(text.replace("    df = pd.read_csv", "    df = pd.read_csv  # note\n    df = pd.read_csv"))
+    assert _run("convert", "--check", "notebooks/train.ipynb", "--out-dir", "src", capsys=capsys)[0] == 1
+
+
 def test_a_file_mltest_did_not_write_is_not_overwritten(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (project / "src" / "mine.py").write_text("VALUE = 1\n")
     code, _, err = _run("convert", "notebooks/train.ipynb", "--to", "src/mine.py", capsys=capsys)

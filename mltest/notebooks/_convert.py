@@ -16,7 +16,7 @@ from pathlib import Path
 from mltest.notebooks._module import ConversionError, build_module
 from mltest.notebooks._read import read_notebook
 from mltest.notebooks._select import select, selection_hash
-from mltest.notebooks._sync import body_hash, fix_command, header, module_path, source_reference, split_header
+from mltest.notebooks._sync import body_untouched, fix_command, header, module_path, source_reference, split_header
 
 __all__ = ["Conversion", "convert_notebook", "write_atomically"]
 
@@ -77,7 +77,7 @@ def convert_notebook(
                 f"{target} was not written by `mltest convert`: not overwritten; "
                 f"run `{fix_command(notebook, target, force=True)}` to replace it"
             )
-        if not force and body_hash(body) != parsed.module_hash:
+        if not force and not body_untouched(body, parsed.module_hash):
             raise ConversionError(
                 f"{target} was edited by hand after conversion: not overwritten; move the edits into {notebook}, "
                 f"or run `{fix_command(notebook, target, force=True)}` to discard them"

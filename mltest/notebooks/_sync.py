@@ -8,8 +8,9 @@ The header's last line stores two hashes::
 
 ``notebook-sha256`` hashes what was converted (``_select.selection_hash``), so a notebook whose
 outputs, metadata or unexported cells changed is still up to date. ``module-sha256`` hashes the
-module body as code (its AST and its comments), so a module reformatted by ruff or black still
-counts as untouched, and any real edit by hand is noticed and never overwritten silently.
+module body as code (its AST and its comments, top-level imports aside), so a module reformatted
+by ruff or black, or whose imports a linter sorted, still counts as untouched, and any real edit
+by hand is noticed and never overwritten silently.
 
 This module imports the standard library only: checking an unchanged notebook reads two files
 and hashes them, without nbformat or nbconvert (``tests/test_convert_sync.py`` proves it).
@@ -35,6 +36,7 @@ __all__ = [
     "NotebookError",
     "SyncStatus",
     "body_hash",
+    "body_untouched",
     "check",
     "fix_command",
     "header",
@@ -76,10 +78,17 @@ def read_json(path: Path) -> dict:
     return notebook
 
 
-def _normalized(body: str) -> str:
-    """The module body as code: its AST and its comments, whatever the formatting."""
+def _normalized(body: str, *, imports: bool = False) -> str:
+    """The module body as code: its AST and its comments, whatever the formatting.
+
+    Top-level imports do not count: the converter writes them from the notebook, and a linter
+    that sorts them or removes an unused one (``ruff check --fix``) has not edited the module.
+    """
     try:
-        tree = ast.dump(ast.parse(body))
+        module = ast.parse(body)
+        if not imports:
+            module.body = [node for node in module.body if not isinstance(node, (ast.Import, ast.ImportFrom))]
+        tree = ast.dump(module)
         comments = [
             " ".join(token.string.lstrip("#").split())
             for token in tokenize.generate_tokens(io.StringIO(body).readline)
@@ -90,8 +99,16 @@ def _normalized(body: str) -> str:
     return tree + "\n" + "\n".join(comments)
 
 
-def body_hash(body: str) -> str:
-    return hashlib.sha256(_normalized(body).encode("utf-8")).hexdigest()[:16]
+def body_hash(body: str, *, imports: bool = False) -> str:
+    return hashlib.sha256(_normalized(body, imports=imports).encode("utf-8")).hexdigest()[:16]
+
+
+def body_untouched(body: str, stored: str) -> bool:
+    """Whether ``body`` is still the module body whose hash is ``stored``.
+
+    Modules written before imports were left out of the hash carry a hash with imports: accepted too.
+    """
+    return stored in (body_hash(body), body_hash(body, imports=True))
 
 
 def header(source: str, notebook_hash: str, body: str) -> str:
@@ -198,7 +215,7 @@ def check(notebook: Path, *, to: Path | None = None, out_dir: Path | None = None
             f"{target} was not written by `mltest convert` (no header): run "
             f"`{fix_command(notebook, target, force=True)}` to replace it, or choose another path with --to",
         )
-    if body_hash(body) != parsed.module_hash:
+    if not body_untouched(body, parsed.module_hash):
         return SyncStatus(
             notebook,
             target,
