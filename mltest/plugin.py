@@ -59,8 +59,9 @@ def pytest_configure(config: pytest.Config) -> None:
         raise pytest.UsageError(f"mltest: {error}") from None
     config.stash[_SEED] = seed
     config.pluginmanager.register(_Collector(config), "mltest-collector")
-    if config.cache is not None and not hasattr(config, "workerinput"):
-        config.cache.set(_CACHE_KEY, seed)
+    cache = getattr(config, "cache", None)  # None under -p no:cacheprovider
+    if cache is not None and not hasattr(config, "workerinput"):
+        cache.set(_CACHE_KEY, seed)
 
 
 def _load_settings(config: pytest.Config) -> None:
@@ -83,7 +84,8 @@ def _resolve_seed(config: pytest.Config) -> int:
     if raw is None:
         raw = _settings.get("seed")
     if raw == "last":
-        raw = config.cache.get(_CACHE_KEY, None) if config.cache is not None else None
+        cache = getattr(config, "cache", None)
+        raw = cache.get(_CACHE_KEY, None) if cache is not None else None
         if raw is None:
             raise MltestError("--mltest-seed=last: no previous run recorded a seed; pass a number")
     if raw == "random":
@@ -145,9 +147,12 @@ class _Collector:
     def __init__(self, config: pytest.Config) -> None:
         self.config = config
         self.results: list[dict[str, Any]] = []
+        self.failed_tests: set[str] = set()
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         self.results.extend(getattr(report, REPORT_ATTRIBUTE, ()))
+        if report.failed:
+            self.failed_tests.add(report.nodeid)
 
     def pytest_sessionfinish(self) -> None:
         path = self.config.getoption("mltest_report")
@@ -171,9 +176,10 @@ class _Collector:
                 text = ", ".join(f"{n} {o}" for o, n in counts.items() if n)
                 terminalreporter.write_line(f"{family}: {len(rows)} checks, {text}")
         for r in self.results:
-            if r["outcome"] != "passed":
+            # A failed check inside a test that passed was expected (pytest.raises): no news.
+            if r["outcome"] == "inconclusive" or (r["outcome"] == "failed" and r["test"] in self.failed_tests):
                 first_line = r["message"].splitlines()[0] if r["message"] else ""
-                terminalreporter.write_line(f"{r['outcome'].upper()} {r['test']} {r['check']}: {first_line}")
+                terminalreporter.write_line(f"{r['check']} {r['outcome']} in {r['test']}: {first_line}")
         if not self.results:
             terminalreporter.write_line("no mltest checks ran")
         if path is not None:

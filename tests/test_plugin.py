@@ -42,9 +42,27 @@ def test_terminal_summary_counts_checks_per_family(pytester: pytest.Pytester) ->
             "*= mltest =*",
             "schema: 1 checks, 1 failed",
             "fairness: 2 checks, 1 passed, 1 inconclusive",
-            "FAILED test_terminal_summary_counts_checks_per_family.py::test_bad assert_schema: 2 columns fail",
+            "assert_schema failed in test_terminal_summary_counts_checks_per_family.py::test_bad: 2 columns fail",
         ]
     )
+
+
+def test_summary_does_not_list_a_failure_the_test_expected(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+        import pytest
+        from mltest import CheckFailed
+        from mltest.report import CheckResult, conclude
+
+        def test_expected():
+            with pytest.raises(CheckFailed):
+                conclude(CheckResult("schema", "assert_schema", "failed", "broken on purpose"))
+        """
+    )
+    result = pytester.runpytest()
+    result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines(["schema: 1 checks, 1 failed"])
+    assert "broken on purpose" not in result.stdout.str()
 
 
 def test_no_section_when_no_check_ran(pytester: pytest.Pytester) -> None:
@@ -121,6 +139,13 @@ def test_seed_last_reuses_a_random_seed(pytester: pytest.Pytester) -> None:
     first = pytester.runpytest("-s", "--mltest-seed=random")
     again = pytester.runpytest("-s", "--mltest-seed=last")
     assert _draws(first) == _draws(again)
+
+
+def test_seed_last_without_cache_is_a_usage_error(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(SEED_TEST)
+    result = pytester.runpytest("-p", "no:cacheprovider", "--mltest-seed=last")
+    assert result.stderr.lines[0] == "ERROR: mltest: --mltest-seed=last: no previous run recorded a seed; pass a number"
+    pytester.runpytest("-p", "no:cacheprovider", "--mltest-seed=4").assert_outcomes(passed=1)
 
 
 def test_seed_from_pyproject(pytester: pytest.Pytester) -> None:
