@@ -130,3 +130,23 @@ def test_parameters_become_module_constants_and_all_lists_public_names() -> None
 def test_comments_and_multiline_strings_survive_indentation() -> None:
     body = _module('# load the data\nsql = """\nselect *\n  from t\n"""\nrun(sql)  # go')
     assert '    # load the data\n    sql = """\nselect *\n  from t\n"""\n    run(sql)  # go\n' in body
+
+
+def test_a_notebook_main_function_is_not_overwritten() -> None:
+    body = _module("def main():\n    return 1", "print(main())")
+    assert "def main():\n    return 1" in body
+    assert (
+        'def run_notebook() -> None:\n    print(main())\n\n\nif __name__ == "__main__":\n    run_notebook()\n' in body
+    )
+
+
+def test_tab_indented_cells_still_compile() -> None:
+    body = _module("for i in range(2):\n\tif i:\n\t\tprint(i)")
+    assert "    for i in range(2):\n            if i:\n                    print(i)\n" in body
+    compile(body, "<module>", "exec")
+
+
+def test_star_imports_disable_the_undefined_name_warnings() -> None:
+    cells = [Cell(1, "code", "from numpy import *\nx = array([1])")]
+    module = build_module(Selection(language="python", cells=cells))
+    assert module.warnings == ["a star import hides which names are defined: undefined names were not checked"]

@@ -182,3 +182,22 @@ def test_the_check_of_50_unchanged_notebooks_imports_neither_nbformat_nor_nbconv
     files = [f"notebooks/nb{i}.ipynb" for i in range(50)]
     result = subprocess.run([sys.executable, "-c", script, *files], cwd=project, capture_output=True, text=True)
     assert result.stdout == "0 []\n", result.stderr
+
+
+def test_a_module_that_would_not_compile_is_not_written(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    notebook = {
+        "nbformat": 4,
+        "nbformat_minor": 5,
+        "metadata": {},
+        "cells": [
+            {"cell_type": "code", "metadata": {}, "outputs": [], "source": "import asyncio\nawait asyncio.sleep(0)"}
+        ],
+    }
+    (tmp_path / "a.ipynb").write_text(json.dumps(notebook))
+    code, _, err = _run("convert", str(tmp_path / "a.ipynb"), capsys=capsys)
+    assert code == 1
+    assert err == (
+        f"mltest convert: error: {tmp_path / 'a.ipynb'}: the converted module does not compile: "
+        "'await' outside async function (line 8)\n"
+    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.ipynb"]

@@ -7,7 +7,6 @@ renamed over the target, so an error never leaves a partial module behind.
 
 from __future__ import annotations
 
-import ast
 import os
 import tempfile
 from dataclasses import dataclass, field
@@ -64,9 +63,9 @@ def convert_notebook(
         raise ConversionError(f"{notebook}: {error}") from None
     text = header(source_reference(notebook, target), selection_hash(selection), module.body) + module.body
     try:
-        ast.parse(text)
-    except SyntaxError as error:  # a bug in the converter: say so rather than write it
-        message = f"{notebook}: the converted module does not parse ({error}); please report this"
+        compile(text, str(target), "exec", dont_inherit=True)
+    except SyntaxError as error:  # e.g. `await` outside a function; never write what cannot run
+        message = f"{notebook}: the converted module does not compile: {error.msg} (line {error.lineno})"
         raise ConversionError(message) from None
     warnings = [f"{notebook}: {warning}" for warning in module.warnings]
     if target.exists():

@@ -85,11 +85,16 @@ def _string_lines(text: str) -> set[int]:
 
 
 def _indent(text: str, prefix: str = "    ") -> str:
+    """Indent code lines (not the inside of multi-line strings); leading tabs become spaces as Python reads them."""
     keep = _string_lines(text)
-    lines = text.split("\n")
-    return "\n".join(
-        line if (n in keep or not line.strip()) else prefix + line for n, line in enumerate(lines, start=1)
-    )
+    out = []
+    for n, line in enumerate(text.split("\n"), start=1):
+        if n in keep or not line.strip():
+            out.append(line)
+            continue
+        code = line.lstrip(" \t")
+        out.append(prefix + line[: len(line) - len(code)].expandtabs(8) + code)
+    return "\n".join(out)
 
 
 def _statements(cell: Cell, tree: ast.Module, text: str) -> list[_Statement]:
@@ -329,12 +334,16 @@ def build_module(selection: Selection) -> Module:
         if globals_:
             body += "\n"
         body += _join(script, indent=True)
-        parts.append(("def main() -> None:\n" + body, True))
-        parts.append(('if __name__ == "__main__":\n    main()', True))
+        entry = next(n for n in ("main", "run_notebook", "_main") if n not in module_level | bound_in_main)
+        parts.append((f"def {entry}() -> None:\n" + body, True))
+        parts.append((f'if __name__ == "__main__":\n    {entry}()', True))
     module.body = _separate(parts)
 
     bound_anywhere = _bound_names([ast.parse(module.body)], descend=True) if module.body else set()
     reported: set[str] = set()
+    if any(isinstance(node, ast.ImportFrom) and node.names[0].name == "*" for node in imports):
+        module.warnings.append("a star import hides which names are defined: undefined names were not checked")
+        loads_by_cell = []
     for cell, nodes in loads_by_cell:
         for name in _loaded_names(nodes):
             if name not in bound_anywhere and name not in _BUILTINS and name not in reported:
