@@ -9,7 +9,8 @@ from typing import Any
 
 from mltest import _settings
 from mltest.errors import invalid_argument
-from mltest.fairness._result import GroupMetrics, group_metrics
+from mltest.fairness._metrics import CONFUSION_METRICS, check_method, prepare
+from mltest.fairness._result import GroupMetrics, check_options, from_counts, group_metrics
 from mltest.report import CheckResult, conclude
 
 __all__ = ["assert_demographic_parity", "assert_equal_opportunity", "assert_equalized_odds", "assert_group_metric"]
@@ -221,6 +222,22 @@ def _check(
     from mltest.fairness._result import resolve_seed
 
     used_seed = resolve_seed(seed) if confidence is not None else None
+    if all(isinstance(m, str) and m in CONFUSION_METRICS for m in metric_names):
+        # one counting pass (one Spark job) for every rate the check needs
+        check_method(method)
+        check_options(confidence, n_resamples, min_group_size)
+        counts = prepare(
+            y_true,
+            y_pred,
+            sensitive_features=sensitive_features,
+            sample_weight=sample_weight,
+            data=data,
+            need_y_true=any(CONFUSION_METRICS[m][1] for m in metric_names),
+        )
+        metrics = [
+            from_counts(counts, m, method, min_group_size, confidence, n_resamples, used_seed) for m in metric_names
+        ]
+        return _judge(check, title, metrics, max_difference, min_ratio)
     metrics = [
         group_metrics(
             y_true,

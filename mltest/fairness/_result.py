@@ -12,7 +12,7 @@ import numpy as np
 from mltest.errors import InvalidArgument, invalid_argument, invalid_type
 from mltest.fairness import _bootstrap, _inputs
 from mltest.fairness._groups import factorise
-from mltest.fairness._metrics import CONFUSION_METRICS, check_method, difference, prepare, ratio
+from mltest.fairness._metrics import CONFUSION_METRICS, Counts, check_method, difference, prepare, ratio
 
 __all__ = ["VALUE_METRICS", "GroupMetrics", "group_metrics"]
 
@@ -168,21 +168,15 @@ def group_metrics(
     rng = np.random.default_rng(used_seed)
     draws = overall_draws = None
     if isinstance(metric, str) and metric in CONFUSION_METRICS:
-        fn, need_y_true = CONFUSION_METRICS[metric]
         counts = prepare(
             y_true,
             y_pred,
             sensitive_features=sensitive_features,
             sample_weight=sample_weight,
             data=data,
-            need_y_true=need_y_true,
+            need_y_true=CONFUSION_METRICS[metric][1],
         )
-        columns, labels, rows = counts.columns, counts.labels, counts.rows
-        values, overall = fn(counts.cells), float(fn(counts.overall))
-        if confidence is not None:
-            cells = _bootstrap.confusion_draws(counts.cell_rows, counts.cells, counts.has_y_true, n_resamples, rng)
-            draws, overall_draws = fn(cells), fn(cells.sum(axis=1))
-        name = metric
+        return from_counts(counts, metric, method, min_group_size, confidence, n_resamples, used_seed)
     else:
         if _inputs.is_spark(data):
             raise invalid_argument(
@@ -196,6 +190,29 @@ def group_metrics(
     return _summarise(
         name, columns, labels, rows, np.asarray(values, dtype=float), overall, method, judged, min_group_size,
         confidence, draws, overall_draws, n_resamples, used_seed,
+    )  # fmt: skip
+
+
+def from_counts(
+    counts: Counts,
+    metric: str,
+    method: str,
+    min_group_size: int,
+    confidence: float | None,
+    n_resamples: int,
+    seed: int | None,
+) -> GroupMetrics:
+    """A confusion-table metric from counts already made (several metrics share one counting pass)."""
+    fn = CONFUSION_METRICS[metric][0]
+    values, overall = fn(counts.cells), float(fn(counts.overall))
+    draws = overall_draws = None
+    if confidence is not None:
+        rng = np.random.default_rng(seed)
+        cells = _bootstrap.confusion_draws(counts.cell_rows, counts.cells, counts.has_y_true, n_resamples, rng)
+        draws, overall_draws = fn(cells), fn(cells.sum(axis=1))
+    return _summarise(
+        metric, counts.columns, counts.labels, counts.rows, values, overall, method, counts.rows >= min_group_size,
+        min_group_size, confidence, draws, overall_draws, n_resamples, seed,
     )  # fmt: skip
 
 
