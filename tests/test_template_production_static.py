@@ -293,3 +293,46 @@ def test_dockerignore_keeps_data_caches_notebooks_and_secrets_out(rendered: dict
         assert dockerignore_excludes(patterns, path), path
     for path in ("pyproject.toml", "README.md", "src/pkg/serve.py", "models/model.joblib"):
         assert not dockerignore_excludes(patterns, path), path
+
+
+# --- the checks above catch what they are meant to catch ---------------------------------------
+
+
+def test_zizmor_and_the_pin_check_catch_a_careless_workflow(rendered: dict[tuple, Path], tmp_path: Path) -> None:
+    """The same workflow with a tag instead of a SHA and credentials left in .git/config is flagged."""
+    text = (rendered[("github", True, "fastapi")] / ".github/workflows/ci.yml").read_text(encoding="utf-8")
+    careless = text.replace(
+        "actions/checkout@08c6903cd8c0fde910a37f88322edcfb5dd907a8 # v5.0.0", "actions/checkout@v5"
+    ).replace("          persist-credentials: false\n", "          fetch-depth: 1\n")
+    assert careless != text
+    (tmp_path / "ci.yml").write_text(careless, encoding="utf-8")
+    result = run(BIN / "zizmor", "--offline", "--persona", "pedantic", "--no-progress", tmp_path / "ci.yml")
+    assert result.returncode != 0
+    assert "unpinned-uses" in result.stdout and "artipacked" in result.stdout
+    assert not ACTION_PIN.match("actions/checkout@v5")
+
+
+def test_hadolint_and_the_structure_check_catch_a_careless_dockerfile(
+    rendered: dict[tuple, Path], tmp_path: Path
+) -> None:
+    """A single-stage image that runs as root and installs unpinned packages is refused."""
+    from dockerfile_parse import DockerfileParser
+
+    careless = tmp_path / "Dockerfile"
+    careless.write_text(
+        'FROM python:3.12\nWORKDIR /app\nCOPY . .\nRUN pip install fastapi uvicorn\nCMD ["uvicorn", "pkg.serve:app"]\n',
+        encoding="utf-8",
+    )
+    result = run(BIN / "hadolint", "--failure-threshold", "info", careless)
+    assert result.returncode != 0
+    assert "DL3013" in result.stdout and "DL3042" in result.stdout  # unpinned, pip cache kept
+    instructions = [item["instruction"] for item in DockerfileParser(str(careless)).structure]
+    assert instructions.count("FROM") == 1 and "USER" not in instructions and "HEALTHCHECK" not in instructions
+
+
+def test_the_dockerignore_check_catches_a_leaky_context() -> None:
+    """A deny-list that forgot the data folder and .env lets them into the image."""
+    leaky = ["__pycache__", "*.pyc", ".git"]
+    assert not dockerignore_excludes(leaky, "data/raw/german_credit.csv")
+    assert not dockerignore_excludes(leaky, ".env")
+    assert dockerignore_excludes(leaky, ".git/config")
