@@ -52,7 +52,7 @@ def convert_notebook(
     notebook = Path(notebook)
     selection = select(read_notebook(notebook))
     target = module_path(notebook, to=to, out_dir=out_dir, name=selection.default_exp)
-    if selection.language != "python":
+    if not selection.is_python:
         message = f"skipped {notebook}: its kernel language is {selection.language!r}, not Python"
         return Conversion(notebook, target, "skipped", message)
     if not selection.cells:

@@ -77,6 +77,11 @@ class Selection:
     default_exp: str | None = None  # nbdev's `#| default_exp name`
     code_cells: int = 0  # code cells in the notebook, selected or not
 
+    @property
+    def is_python(self) -> bool:
+        """``python``, ``python3``, ``ipython3``, ``Python 3``: all Python."""
+        return "python" in self.language
+
 
 def _text(value: Any) -> str:
     if isinstance(value, list):

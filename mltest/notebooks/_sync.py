@@ -199,7 +199,7 @@ def check(notebook: Path, *, to: Path | None = None, out_dir: Path | None = None
     selection = select(raw)
     target = module_path(notebook, to=to, out_dir=out_dir, name=selection.default_exp)
     fix = fix_command(notebook, target)
-    if selection.language != "python":
+    if not selection.is_python:
         message = f"{notebook}: kernel language {selection.language!r} is not Python"
         return SyncStatus(notebook, target, "skipped", message)
     if not target.exists():
