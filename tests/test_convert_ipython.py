@@ -150,3 +150,9 @@ def test_star_imports_disable_the_undefined_name_warnings() -> None:
     cells = [Cell(1, "code", "from numpy import *\nx = array([1])")]
     module = build_module(Selection(language="python", cells=cells))
     assert module.warnings == ["a star import hides which names are defined: undefined names were not checked"]
+
+
+def test_statements_sharing_a_line_keep_the_comments_above_them() -> None:
+    body = _module("import os; x = 1; print(x)\n# the answer\ny = 42; df.head()")
+    assert "    x = 1\n    print(x)\n    # the answer\n    y = 42\n" in body
+    assert "df.head" not in body

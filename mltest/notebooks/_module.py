@@ -110,6 +110,9 @@ def _statements(cell: Cell, tree: ast.Module, text: str) -> list[_Statement]:
         if shares:
             segment = ast.get_source_segment(text, node) or ""
             start = first
+            if k == 0 or nodes[k - 1].end_lineno != first:  # first on its line: keep the comments above it
+                segment = "\n".join([*lines[previous_end : first - 1], segment])
+                start = previous_end + 1
         else:
             start = previous_end + 1
             segment = "\n".join(lines[start - 1 : node.end_lineno])
