@@ -96,6 +96,7 @@ def test_each_answer_renders_its_files(rendered: dict[tuple, Path]) -> None:
         assert (project / ".gitlab-ci.yml").exists() == (ci == "gitlab")
         assert (project / "Dockerfile").exists() == docker
         assert (project / ".dockerignore").exists() == docker
+        assert (project / "DEPLOYMENT.md").exists() == (ci != "none" or docker or serving != "none")
         package = next((project / "src").iterdir())
         assert (package / "serve.py").exists() == (serving == "fastapi")
         assert (project / "tests" / "test_serve.py").exists() == (serving == "fastapi")
