@@ -273,3 +273,29 @@ def test_notebook_sync_statuses(repo: Path, capsys: pytest.CaptureFixture[str]) 
         capsys.readouterr().out
         == "mltest-notebook-sync: src/train.py: its notebook notebooks/train.ipynb does not exist\n"
     )
+
+
+# --- manifest -----------------------------------------------------------------------------------
+
+
+def test_the_manifest_is_valid_and_each_hook_is_a_module_with_main() -> None:
+    import importlib
+
+    import yaml
+
+    subprocess.run(
+        [sys.executable, "-m", "pre_commit", "validate-manifest", ".pre-commit-hooks.yaml"], cwd=ROOT, check=True
+    )
+    manifest = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
+    assert [hook["id"] for hook in manifest] == [
+        "mltest-notebook-sync",
+        "mltest-strip-notebooks",
+        "mltest-data-guard",
+        "mltest-validate-data",
+    ]
+    for hook in manifest:
+        assert hook["entry"].startswith("python -m mltest.hooks.")
+        name = hook["entry"].split()[-1]
+        assert callable(importlib.import_module(name).main)
+        source = (ROOT / "hooks" / (name.rsplit(".", 1)[1] + ".py")).read_text()
+        assert source.rstrip().endswith("raise SystemExit(main())")
