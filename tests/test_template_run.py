@@ -1,9 +1,11 @@
 """Generated projects run for real: make setup, dvc repro, pre-commit, their tests.
 
 Two projects: the default answers (rendered by Copier) and another combination (rendered by
-cookiecutter). Speed: the generated Makefile takes `VENV=...`, and every project here uses one
-session environment whose site-packages point at this repository's .venv (a .pth file), so
-`make setup` installs only the project itself (and what .venv lacks, from the package index).
+cookiecutter: PyTorch, batch serving, GitLab CI, no Docker, a local DVC remote, Python 3.10).
+
+Speed: the generated Makefile takes `VENV=...`, and every project here uses one session
+environment whose site-packages point at this repository's .venv (a .pth file), so `make setup`
+installs only the project itself (and what .venv lacks, from the package index).
 A real `make setup` creates the project's own .venv and installs everything from the index.
 """
 
@@ -23,6 +25,7 @@ from conftest import ROOT
 OTHER = {
     "project_name": "Crédit Risk (batch)",
     "package_name": "credit_risk",
+    "framework": "pytorch",
     "license": "Apache-2.0",
     "python_version": "3.10",
     "ci": "gitlab",
@@ -151,6 +154,8 @@ def test_default_project_is_green_on_its_first_run(default_project, shared_env):
 def test_another_combination_is_green_and_pushes_to_its_local_remote(other_project, shared_env):
     setup_and_check(other_project, shared_env)
     assert "Apache License" in (other_project / "LICENSE").read_text(encoding="utf-8")
+    report = (other_project / "reports" / "mltest.md").read_text(encoding="utf-8")
+    assert "assert_overfits_batch" in report and "assert_params_update" in report  # the PyTorch checks
     run([python(shared_env), "-m", "dvc", "push", "-q"], other_project, shared_env)
     storage = other_project.parent / "dvc-storage"  # dvc_remote_url, see other_project
     assert any(path.is_file() for path in storage.rglob("*"))

@@ -36,4 +36,5 @@ def test_score_moves_in_the_expected_direction(predict_score, test_data, check):
         test_data,
         mltest.perturb.shift(check["column"], by=check["by"]),
         direction=check["direction"],
+        max_failure_rate=check.get("max_failure_rate", 0.0),
     )
