@@ -201,3 +201,16 @@ def test_a_module_that_would_not_compile_is_not_written(tmp_path: Path, capsys: 
         "'await' outside async function (line 8)\n"
     )
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.ipynb"]
+
+
+def test_a_folder_stands_for_its_notebooks(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (project / "notebooks" / ".ipynb_checkpoints").mkdir()
+    shutil.copy(NOTEBOOK, project / "notebooks" / ".ipynb_checkpoints" / "train-checkpoint.ipynb")
+    shutil.copy(NOTEBOOK, project / "notebooks" / "eval.ipynb")
+    assert _run("convert", "notebooks", "--out-dir", "src", capsys=capsys) == (
+        0,
+        "converted notebooks/eval.ipynb -> src/eval.py (12 cells)\n"
+        "src/train.py is up to date with notebooks/train.ipynb\n",
+        "",
+    )
+    assert _run("convert", "--check", "-q", "notebooks", "--out-dir", "src", capsys=capsys) == (0, "", "")

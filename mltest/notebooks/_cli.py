@@ -22,7 +22,9 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
             "hoisted, script code under main(). With --check, only report modules that are out of date."
         ),
     )
-    parser.add_argument("notebooks", nargs="+", type=Path, metavar="NOTEBOOK", help="the .ipynb files")
+    parser.add_argument(
+        "notebooks", nargs="+", type=Path, metavar="NOTEBOOK", help="the .ipynb files, or folders holding them"
+    )
     where = parser.add_mutually_exclusive_group()
     where.add_argument("--to", type=Path, metavar="PATH", help="the module file (one notebook only)")
     where.add_argument(
@@ -36,7 +38,19 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     parser.set_defaults(func=run)
 
 
+def _expand(paths: list[Path]) -> list[Path]:
+    """Notebooks named, and the notebooks inside folders named (not Jupyter's checkpoints)."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found += sorted(p for p in path.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
+        else:
+            found.append(path)
+    return found
+
+
 def run(args: argparse.Namespace) -> int:
+    args.notebooks = _expand(args.notebooks)
     if args.to is not None and len(args.notebooks) != 1:
         from mltest.errors import invalid_argument
 
