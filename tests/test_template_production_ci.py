@@ -78,38 +78,48 @@ def pushed_project(tmp_path_factory: pytest.TempPathFactory, ci_env: dict[str, s
     return project
 
 
-def test_the_ci_run_steps_pass_in_order(pushed_project: Path, ci_env: dict[str, str], tmp_path: Path) -> None:
-    workflow = yaml.safe_load((pushed_project / ".github" / "workflows" / "ci.yml").read_text(encoding="utf-8"))
-    job = workflow["jobs"]["test"]
-    summary = tmp_path / "step-summary.md"
-    env = {
-        **ci_env,
-        **{name: "" if "${{" in str(value) else str(value) for name, value in workflow["env"].items()},
-        "GITHUB_STEP_SUMMARY": str(summary),
-    }
-    steps = [step for step in job["steps"] if "run" in step]
-    names = [step["name"] for step in steps]
-    assert names == [
-        "Install",
-        "Lint",
-        "Type-check",
-        "Pipeline",
-        "Tests",
-        "mltest report in the job summary",
-    ]
+def run_steps(steps: list[dict], project: Path, env: dict[str, str]) -> dict[str, subprocess.CompletedProcess[str]]:
+    """Each step's `run:` script with GitHub's default shell, in order; stop at the first failure."""
+    results = {}
     for step in steps:
         result = subprocess.run(
             ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"]],
-            cwd=pushed_project,
+            cwd=project,
             env=env,
             capture_output=True,
             text=True,
         )
-        assert result.returncode == 0, (
-            f"step {step['name']!r} failed:\n{result.stdout[-5000:]}\n{result.stderr[-5000:]}"
-        )
-        if step["name"] == "Tests":
-            assert " passed" in result.stdout and " failed" not in result.stdout, result.stdout[-3000:]
+        results[step["name"]] = result
+        if result.returncode != 0:
+            break
+    return results
+
+
+def workflow_env(workflow: dict, ci_env: dict[str, str], summary: Path) -> dict[str, str]:
+    """The workflow's `env` (expressions such as ${{ vars.X }} are empty here) and a summary file."""
+    values = {name: "" if "${{" in str(value) else str(value) for name, value in workflow["env"].items()}
+    return {**ci_env, **values, "GITHUB_STEP_SUMMARY": str(summary)}
+
+
+@pytest.fixture(scope="module")
+def ci_run(pushed_project: Path, ci_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory):
+    """ci.yml's `test` job, run once: its steps' names, their results, and the job summary."""
+    workflow = yaml.safe_load((pushed_project / ".github" / "workflows" / "ci.yml").read_text(encoding="utf-8"))
+    summary = tmp_path_factory.mktemp("ci-summary") / "step-summary.md"
+    steps = [step for step in workflow["jobs"]["test"]["steps"] if "run" in step]
+    results = run_steps(steps, pushed_project, workflow_env(workflow, ci_env, summary))
+    return [step["name"] for step in steps], results, summary
+
+
+def test_the_ci_run_steps_pass_in_order(ci_run, pushed_project: Path, ci_env: dict[str, str]) -> None:
+    names, results, summary = ci_run
+    assert names == ["Install", "Lint", "Type-check", "Pipeline", "Tests", "mltest report in the job summary"]
+    for name in names:
+        assert name in results, f"step {name!r} did not run: an earlier step failed"
+        result = results[name]
+        assert result.returncode == 0, f"step {name!r} failed:\n{result.stdout[-5000:]}\n{result.stderr[-5000:]}"
+    tests = results["Tests"].stdout
+    assert " passed" in tests and " failed" not in tests, tests[-3000:]
 
     # The pipeline ran for real, the model exists, and the job summary holds the mltest report.
     metrics = yaml.safe_load((pushed_project / "reports" / "metrics.json").read_text(encoding="utf-8"))
@@ -119,7 +129,39 @@ def test_the_ci_run_steps_pass_in_order(pushed_project: Path, ci_env: dict[str, 
     for family in ("Schema", "Fairness", "Invariance", "Training"):
         assert f"## {family}" in report, report[:2000]
     # DVC sees the outputs it just produced as up to date: a second `dvc repro` has nothing to do.
-    status = subprocess.run(
-        [sys.executable, "-m", "dvc", "status"], cwd=pushed_project, env=env, capture_output=True, text=True
-    )
+    dvc_status = [sys.executable, "-m", "dvc", "status"]
+    status = subprocess.run(dvc_status, cwd=pushed_project, env=ci_env, capture_output=True, text=True)
     assert "up to date" in status.stdout, status.stdout + status.stderr
+
+
+def test_continuous_training_gate_passes_an_equal_model_and_blocks_a_worse_one(
+    ci_run, pushed_project: Path, ci_env: dict[str, str], tmp_path: Path
+) -> None:
+    """train.yml's metrics step, after the pipeline: once as committed, once with a worse model."""
+    assert all(result.returncode == 0 for result in ci_run[1].values())
+    workflow = yaml.safe_load((pushed_project / ".github" / "workflows" / "train.yml").read_text(encoding="utf-8"))
+    (gate,) = [step for step in workflow["jobs"]["train"]["steps"] if "check_metrics.py" in step.get("run", "")]
+    summary = tmp_path / "step-summary.md"
+    env = workflow_env(workflow, ci_env, summary)
+    git = ["git", "-C", str(pushed_project)]
+    subprocess.run([*git, "add", "dvc.lock", "reports/"], check=True, env=env)
+    subprocess.run([*git, "commit", "-q", "-m", "Pipeline outputs"], check=True, env=env)
+
+    same = run_steps([gate], pushed_project, env)[gate["name"]]
+    assert same.returncode == 0, same.stdout + same.stderr
+    assert "No metric changed." in summary.read_text(encoding="utf-8")
+
+    params = pushed_project / "params.yaml"
+    original = params.read_text(encoding="utf-8")
+    try:  # a model regularised until it barely learns
+        params.write_text(original.replace("C: 1.0 ", "C: 0.001 "), encoding="utf-8")
+        repro = subprocess.run([sys.executable, "-m", "dvc", "repro", "-q"], cwd=pushed_project, env=env)
+        assert repro.returncode == 0
+        worse = run_steps([gate], pushed_project, env)[gate["name"]]
+    finally:
+        params.write_text(original, encoding="utf-8")
+    assert worse.returncode == 1
+    text = summary.read_text(encoding="utf-8")
+    assert "| reports/metrics.json: balanced_accuracy | " in text and "**worse**" in text
+    assert "balanced_accuracy dropped by " in text
+    assert "The model is not promoted." in text
