@@ -8,11 +8,15 @@ from __future__ import annotations
 
 import random
 import sys
-import tomllib
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # Python 3.10
+    import tomli as tomllib
 
 from mltest import _settings, report
 from mltest.errors import MltestError
