@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import tomllib
 from importlib.metadata import entry_points
 
+import tomllib
 from conftest import ROOT
 
 
@@ -25,3 +25,42 @@ def test_hooks_are_importable_as_mltest_hooks() -> None:
 def test_entry_points() -> None:
     assert entry_points(group="pytest11")["mltest"].value == "mltest.plugin"
     assert entry_points(group="console_scripts")["mltest"].value == "mltest.cli:main"
+
+
+def test_every_public_name_resolves() -> None:
+    import mltest
+
+    missing = [name for name in mltest.__all__ if getattr(mltest, name, None) is None]
+    assert missing == []
+
+
+def test_public_modules_export_what_they_define() -> None:
+    import importlib
+
+    for module_name in (
+        "mltest.errors",
+        "mltest.report",
+        "mltest.schema",
+        "mltest.fairness",
+        "mltest.invariance",
+        "mltest.perturb",
+        "mltest.strategies",
+        "mltest.training",
+        "mltest.training.torch",
+        "mltest.notebooks",
+    ):
+        module = importlib.import_module(module_name)
+        assert module.__all__, module_name
+        assert [name for name in module.__all__ if not hasattr(module, name)] == [], module_name
+
+
+def test_top_level_checks_are_the_family_functions() -> None:
+    import mltest
+    from mltest import fairness, invariance, schema
+
+    assert mltest.assert_schema is schema.assert_schema
+    assert mltest.assert_demographic_parity is fairness.assert_demographic_parity
+    assert mltest.assert_invariant is invariance.assert_invariant
+    assert issubclass(mltest.CheckFailed, AssertionError)
+    assert issubclass(mltest.InvalidArgument, ValueError)
+    assert issubclass(mltest.InvalidArgumentType, TypeError)
