@@ -18,7 +18,6 @@ import shutil
 import socket
 import subprocess
 import sys
-import time
 import warnings
 from pathlib import Path
 
@@ -197,13 +196,17 @@ def test_uvicorn_serves_the_app_and_the_docker_healthcheck_passes(web_project) -
     )
     healthcheck = dockerfile_healthcheck(web_project, port)
     try:
-        for _ in range(300):  # the first start imports pandas, pandera and scikit-learn
-            if subprocess.run(healthcheck, capture_output=True).returncode == 0:
+        # uvicorn says when the app has started (model and schema loaded), or exits if it cannot.
+        output = []
+        assert server.stdout is not None
+        for line in server.stdout:
+            output.append(line)
+            if "Application startup complete" in line:
                 break
-            assert server.poll() is None, server.stdout.read() if server.stdout else ""
-            time.sleep(0.2)
         else:
-            pytest.fail(f"the HEALTHCHECK command never passed: {shlex.join(healthcheck)}")
+            pytest.fail("uvicorn stopped before the app started:\n" + "".join(output))
+        check = subprocess.run(healthcheck, capture_output=True, text=True)
+        assert check.returncode == 0, f"{shlex.join(healthcheck)}: {check.stderr}"
         base = f"http://127.0.0.1:{port}"
         assert httpx.get(f"{base}/health").json()["model"]["version"] == "v1.2.3"
         row = pd.read_csv(web_project / "data" / "prepared" / "test.csv").drop(columns=["risk"]).head(1)
