@@ -337,3 +337,17 @@ def test_the_dockerignore_check_catches_a_leaky_context() -> None:
     assert not dockerignore_excludes(leaky, "data/raw/german_credit.csv")
     assert not dockerignore_excludes(leaky, ".env")
     assert dockerignore_excludes(leaky, ".git/config")
+
+
+def test_gitlab_and_github_run_the_same_checks(template_source: Path, tmp_path: Path) -> None:
+    """The same answers but the CI provider give the same install, lint, type-check and test lines."""
+    github = render(template_source, tmp_path / "github", ci="github", dvc_remote="s3")
+    gitlab = render(template_source, tmp_path / "gitlab", ci="gitlab", dvc_remote="s3")
+    steps = yaml.safe_load((github / ".github/workflows/ci.yml").read_text())["jobs"]["test"]["steps"]
+    github_lines = {line.strip() for step in steps for line in step.get("run", "").splitlines() if line.strip()}
+    job = yaml.safe_load((gitlab / ".gitlab-ci.yml").read_text())
+    gitlab_lines = set(job[".python"]["before_script"]) | set(job["test"]["script"])
+    for line in github_lines:
+        if "GITHUB_STEP_SUMMARY" not in line:  # GitLab has no job summary: the report is an artefact
+            assert any(other.startswith(line) for other in gitlab_lines), f"{line!r} is in ci.yml only"
+    assert "dvc pull --allow-missing" in gitlab_lines & github_lines
