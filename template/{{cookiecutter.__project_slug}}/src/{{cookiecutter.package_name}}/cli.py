@@ -65,7 +65,16 @@ def run(args: argparse.Namespace, params: dict) -> int:
         from {{ cookiecutter.package_name }}.train import load_model
 
         _, test_data = load_prepared()
-        print(json.dumps(write_reports(load_model(), test_data, params), indent=2))
+        model = load_model()
+        metrics = write_reports(model, test_data, params)
+        print(json.dumps(metrics, indent=2))
+{% if cookiecutter.tracking != "none" %}
+
+        from {{ cookiecutter.package_name }}.tracking import log_run
+
+        history = getattr(model[-1], "history_", None)  # loss per epoch, when the model keeps one
+        log_run(params, metrics, history)
+{% endif %}
     elif args.command == "predict":
         from {{ cookiecutter.package_name }}.predict import predict_file
         from {{ cookiecutter.package_name }}.train import MODEL_PATH, load_model
