@@ -102,17 +102,27 @@ def workflow_env(workflow: dict, ci_env: dict[str, str], summary: Path) -> dict[
 
 
 @pytest.fixture(scope="module")
-def ci_run(pushed_project: Path, ci_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory):
-    """ci.yml's `test` job, run once: its steps' names, their results, and the job summary."""
+def ci_run(pushed_project: Path, ci_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """ci.yml's `test` job, run once, and what it left: read here, before any test changes the project."""
     workflow = yaml.safe_load((pushed_project / ".github" / "workflows" / "ci.yml").read_text(encoding="utf-8"))
     summary = tmp_path_factory.mktemp("ci-summary") / "step-summary.md"
     steps = [step for step in workflow["jobs"]["test"]["steps"] if "run" in step]
     results = run_steps(steps, pushed_project, workflow_env(workflow, ci_env, summary))
-    return [step["name"] for step in steps], results, summary
+    metrics_file = pushed_project / "reports" / "metrics.json"
+    dvc_status = [sys.executable, "-m", "dvc", "status"]
+    status = subprocess.run(dvc_status, cwd=pushed_project, env=ci_env, capture_output=True, text=True)
+    return {
+        "names": [step["name"] for step in steps],
+        "results": results,
+        "summary": summary.read_text(encoding="utf-8") if summary.exists() else "",
+        "metrics": yaml.safe_load(metrics_file.read_text(encoding="utf-8")) if metrics_file.exists() else {},
+        "model": (pushed_project / "models" / "model.joblib").is_file(),
+        "dvc status": status.stdout + status.stderr,
+    }
 
 
-def test_the_ci_run_steps_pass_in_order(ci_run, pushed_project: Path, ci_env: dict[str, str]) -> None:
-    names, results, summary = ci_run
+def test_the_ci_run_steps_pass_in_order(ci_run: dict) -> None:
+    names, results = ci_run["names"], ci_run["results"]
     assert names == ["Install", "Lint", "Type-check", "Pipeline", "Tests", "mltest report in the job summary"]
     for name in names:
         assert name in results, f"step {name!r} did not run: an earlier step failed"
@@ -122,23 +132,19 @@ def test_the_ci_run_steps_pass_in_order(ci_run, pushed_project: Path, ci_env: di
     assert " passed" in tests and " failed" not in tests, tests[-3000:]
 
     # The pipeline ran for real, the model exists, and the job summary holds the mltest report.
-    metrics = yaml.safe_load((pushed_project / "reports" / "metrics.json").read_text(encoding="utf-8"))
-    assert metrics["accuracy"] > 0.7
-    assert (pushed_project / "models" / "model.joblib").is_file()
-    report = summary.read_text(encoding="utf-8")
+    assert ci_run["metrics"]["accuracy"] > 0.7
+    assert ci_run["model"]
     for family in ("Schema", "Fairness", "Invariance", "Training"):
-        assert f"## {family}" in report, report[:2000]
+        assert f"## {family}" in ci_run["summary"], ci_run["summary"][:2000]
     # DVC sees the outputs it just produced as up to date: a second `dvc repro` has nothing to do.
-    dvc_status = [sys.executable, "-m", "dvc", "status"]
-    status = subprocess.run(dvc_status, cwd=pushed_project, env=ci_env, capture_output=True, text=True)
-    assert "up to date" in status.stdout, status.stdout + status.stderr
+    assert "up to date" in ci_run["dvc status"], ci_run["dvc status"]
 
 
 def test_continuous_training_gate_passes_an_equal_model_and_blocks_a_worse_one(
-    ci_run, pushed_project: Path, ci_env: dict[str, str], tmp_path: Path
+    ci_run: dict, pushed_project: Path, ci_env: dict[str, str], tmp_path: Path
 ) -> None:
     """train.yml's metrics step, after the pipeline: once as committed, once with a worse model."""
-    assert all(result.returncode == 0 for result in ci_run[1].values())
+    assert all(result.returncode == 0 for result in ci_run["results"].values())
     workflow = yaml.safe_load((pushed_project / ".github" / "workflows" / "train.yml").read_text(encoding="utf-8"))
     (gate,) = [step for step in workflow["jobs"]["train"]["steps"] if "check_metrics.py" in step.get("run", "")]
     summary = tmp_path / "step-summary.md"
