@@ -94,10 +94,12 @@ def make(target: str, project: Path, env: dict[str, str], *, ok: bool = True) ->
 
 @pytest.fixture(scope="module")
 def default_project(template_copy, shared_env, tmp_path_factory) -> Path:
+    """The default answers, rendered by Copier, set up and checked (see setup_and_check)."""
     import copier
 
     project = tmp_path_factory.mktemp("run-default") / "my-ml-project"
     copier.run_copy(str(template_copy), str(project), defaults=True, quiet=True)
+    setup_and_check(project, shared_env)
     return project
 
 
@@ -107,11 +109,13 @@ def other_project(template_copy, shared_env, tmp_path_factory) -> Path:
 
     base = tmp_path_factory.mktemp("run-other")
     answers = {**OTHER, "dvc_remote_url": str(base / "dvc-storage")}
-    return Path(
+    project = Path(
         cookiecutter(
             str(template_copy), directory="template", no_input=True, extra_context=answers, output_dir=str(base)
         )
     )
+    setup_and_check(project, shared_env)
+    return project
 
 
 def setup_and_check(project: Path, env: dict[str, str]) -> None:
@@ -146,13 +150,11 @@ def setup_and_check(project: Path, env: dict[str, str]) -> None:
 
 
 def test_default_project_is_green_on_its_first_run(default_project, shared_env):
-    setup_and_check(default_project, shared_env)
     dvc = run([python(shared_env), "-m", "dvc", "status"], default_project, shared_env)
     assert "up to date" in dvc.stdout
 
 
 def test_another_combination_is_green_and_pushes_to_its_local_remote(other_project, shared_env):
-    setup_and_check(other_project, shared_env)
     assert "Apache License" in (other_project / "LICENSE").read_text(encoding="utf-8")
     report = (other_project / "reports" / "mltest.md").read_text(encoding="utf-8")
     assert "assert_overfits_batch" in report and "assert_params_update" in report  # the PyTorch checks
@@ -194,3 +196,46 @@ def test_generated_tests_catch_a_model_that_learns_nothing(default_project, shar
     assert result.returncode == 1
     assert "assert_learns" in result.stdout
     assert "baseline" in result.stdout
+
+
+def test_the_readmes_own_data_steps_work_with_another_dataset(default_project, shared_env, tmp_path):
+    """The generated README's "Use your own data" steps, on scikit-learn's iris data (3 classes)."""
+    from sklearn.datasets import load_iris
+
+    project = tmp_path / "own-data"
+    shutil.copytree(default_project, project, symlinks=True)
+    iris = load_iris(as_frame=True).frame
+    iris.columns = [name.replace(" (cm)", "_cm").replace(" ", "_") for name in iris.columns]
+    iris.to_csv(project / "data" / "raw" / "iris.csv", index=False)
+    readme = (project / "README.md").read_text(encoding="utf-8")
+    assert "dvc add data/raw/my_data.csv" in readme
+    py = python(shared_env)
+    run([py, "-m", "dvc", "add", "-q", "data/raw/iris.csv"], project, shared_env)  # step 1
+    params_file = project / "params.yaml"  # step 2
+    params = params_file.read_text(encoding="utf-8")
+    for old, new in [
+        ("raw: data/raw/german_credit.csv", "raw: data/raw/iris.csv"),
+        ("target: risk", "target: target"),
+        ("sensitive: [sex]", "sensitive: []"),
+        ("noise: {credit_amount: 1.0, age: 0.1}", "noise: {sepal_length_cm: 0.001}"),
+        ("    - {column: duration, by: 12, direction: decrease}   # a longer loan is a higher risk\n", ""),
+        ("  directional:\n", "  directional: []\n"),
+    ]:
+        assert old in params, old
+        params = params.replace(old, new)
+    params_file.write_text(params, encoding="utf-8")
+    infer = [py, "-m", "mltest.cli", "schema", "infer", "data/raw/iris.csv", "-o", "data/schema.yaml"]
+    run(infer, project, shared_env)  # step 3
+    sample = (project / "data" / "raw" / "iris.csv").read_text(encoding="utf-8").splitlines(keepends=True)[:21]
+    (project / "data" / "samples" / "iris.csv").write_text("".join(sample), encoding="utf-8")  # step 4
+    run([py, "-m", "dvc", "remove", "-q", "data/raw/german_credit.csv.dvc"], project, shared_env)  # step 5
+    (project / "data" / "raw" / "german_credit.csv").unlink()
+    run(["git", "rm", "-q", "data/samples/german_credit.csv"], project, shared_env)
+    make("repro", project, shared_env)  # step 6
+    tests = make("test", project, shared_env)
+    assert "failed" not in tests.stdout
+    assert "skipped" in tests.stdout  # the fairness tests: no sensitive attribute
+    run(["git", "add", "-A"], project, shared_env)
+    make("lint", project, shared_env)
+    metrics = yaml.safe_load((project / "reports" / "metrics.json").read_text(encoding="utf-8"))
+    assert metrics["accuracy"] > 0.8

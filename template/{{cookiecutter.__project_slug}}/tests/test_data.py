@@ -26,4 +26,5 @@ def test_split_keeps_every_row_and_the_class_balance(raw_data, train_data, test_
     assert len(test_data) == pytest.approx(params["data"]["test_size"] * len(raw_data), abs=1)
     train_share = train_data[target].value_counts(normalize=True)
     test_share = test_data[target].value_counts(normalize=True)
-    assert (train_share - test_share).abs().max() < 0.02
+    # Stratified: shares differ by rounding only (about a row of the test set per class).
+    assert (train_share - test_share).abs().max() <= 2 / len(test_data)
