@@ -41,12 +41,17 @@ def cases(draw: st.DrawFn) -> dict:
     n_columns = draw(st.integers(1, 3))
     columns = {}
     for i in range(n_columns):
-        alphabet = draw(st.sampled_from(["ab", "abc", "abcde"]))  # binary and multi-valued
+        # binary and multi-valued, strings and small integers
+        alphabet = draw(st.sampled_from([["a", "b"], ["a", "b", "c"], ["a", "b", "c", "d", "e"], [0, 1], [3, 7, 9]]))
         columns[f"s{i}"] = draw(st.lists(st.sampled_from(alphabet), min_size=n, max_size=n))
     weights = draw(st.none() | st.lists(st.floats(0.05, 10), min_size=n, max_size=n))
+    minus_one = draw(st.booleans())  # labels as 0/1 or as -1/1
+    y_true, y_pred = np.array(draw(labels)), np.array(draw(labels))
+    if minus_one:
+        y_true, y_pred = 2 * y_true - 1, 2 * y_pred - 1
     return {
-        "y_true": np.array(draw(labels)),
-        "y_pred": np.array(draw(labels)),
+        "y_true": y_true,
+        "y_pred": y_pred,
         "sf": pd.DataFrame(columns),
         "weights": None if weights is None else np.array(weights),
         "method": draw(st.sampled_from(["between_groups", "to_overall"])),
@@ -83,6 +88,14 @@ def test_groups_without_positives_or_negatives() -> None:
         for method in ("between_groups", "to_overall"):
             expected = fairlearn_value(name, y_true, y_pred, sensitive_features=sf, method=method)
             assert same(getattr(mf, name)(y_true, y_pred, sensitive_features=sf, method=method), expected), name
+
+
+def test_minus_one_labels_even_when_one_value_is_missing() -> None:
+    y_true, sf = [1, -1, 1, -1, 1, 1], ["a", "a", "b", "b", "c", "c"]
+    for y_pred in ([-1] * 6, [1] * 6, [1, -1, -1, -1, 1, 1]):
+        for name in PAIRS:
+            expected = fairlearn_value(name, y_true, y_pred, sensitive_features=sf)
+            assert same(getattr(mf, name)(y_true, y_pred, sensitive_features=sf), expected), (name, y_pred)
 
 
 def test_nan_ratio_when_every_group_has_rate_zero() -> None:

@@ -126,7 +126,7 @@ def as_labels(name: str, value: Any, *, data: Any = None, n: int | None = None) 
         lo, hi = array.min(), array.max()
         if lo >= 0 and hi <= 1:
             return array  # 0/1 already: no copy
-        if lo == -1 and hi == 1 and not (array == 0).any():
+        if lo >= -1 and hi <= 1 and not (array == 0).any():  # -1/1 (possibly all -1 or all 1)
             return (array > 0).view(np.int8)
         return _not_binary(name, array)
     if kind == "f":
