@@ -231,3 +231,23 @@ def test_bootstrap_on_a_million_rows_is_one_pass() -> None:
     gm = mf.group_metrics(y_true, y_pred, sensitive_features=groups, confidence=0.95, seed=0)
     lo, hi = gm.difference_interval
     assert lo < 0.156 < hi and hi - lo < 0.05  # the true difference is 0.004 * 39 = 0.156
+
+
+def test_weighted_intervals_and_polars_columns(credit: dict) -> None:
+    import polars as pl
+
+    frame = pl.DataFrame(
+        {"y": credit["y"], "pred": credit["biased"], "sex": credit["sex"].to_numpy(), "w": np.linspace(0.5, 2, 1000)}
+    )
+    gm = mf.group_metrics(
+        "y", "pred", sensitive_features="sex", metric="false_positive_rate", sample_weight="w", data=frame,
+        confidence=0.95, seed=0,
+    )  # fmt: skip
+    expected = mf.equalized_odds_difference(
+        credit["y"], credit["biased"], sensitive_features=credit["sex"], sample_weight=np.linspace(0.5, 2, 1000)
+    )
+    assert gm.difference <= expected + 1e-12  # the false positive rate part of equalized odds
+    lo, hi = gm.difference_interval
+    assert lo <= gm.difference <= hi
+    with pytest.raises(CheckFailed):
+        mltest.assert_equalized_odds("y", "pred", sensitive_features="sex", sample_weight="w", data=frame)

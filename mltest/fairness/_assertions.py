@@ -196,7 +196,7 @@ def _judge(
     return conclude(result)
 
 
-def _settings_int(value: Any, name: str) -> Any:
+def _setting_if_none(value: Any, name: str) -> Any:
     return _settings.get(name) if value is None else value
 
 
@@ -218,7 +218,7 @@ def _check(
     data: Any,
 ) -> CheckResult:
     max_difference, min_ratio = _thresholds(max_difference, min_ratio)
-    min_group_size = _settings_int(min_group_size, "fairness_min_group_size")
+    min_group_size = _setting_if_none(min_group_size, "fairness_min_group_size")
     from mltest.fairness._result import resolve_seed
 
     used_seed = resolve_seed(seed) if confidence is not None else None

@@ -37,7 +37,7 @@ def selection_rate(y_true: Any, y_pred: Any, *, pos_label: Any = 1, sample_weigh
 
     Same as ``fairlearn.metrics.selection_rate``.
     """
-    pred = _inputs._to_numpy("y_pred", y_pred)
+    pred = _inputs.to_numpy("y_pred", y_pred)
     if len(pred) == 0:
         raise InvalidArgument("y_pred is empty: expected at least one row")
     selected = pred == pos_label

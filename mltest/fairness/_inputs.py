@@ -15,7 +15,17 @@ import pandas as pd
 
 from mltest.errors import InvalidArgument, invalid_type
 
-__all__ = ["Column", "as_labels", "as_values", "as_weights", "is_spark", "sensitive_columns"]
+__all__ = [
+    "Column",
+    "as_labels",
+    "as_values",
+    "as_weights",
+    "check_length",
+    "from_data",
+    "is_spark",
+    "sensitive_columns",
+    "to_numpy",
+]
 
 
 def is_spark(obj: Any) -> bool:
@@ -31,7 +41,7 @@ class Column:
     values: Any
 
 
-def _from_data(name: str, value: Any, data: Any) -> Any:
+def from_data(name: str, value: Any, data: Any) -> Any:
     """With ``data=``, a string argument names a column of it."""
     if data is not None and isinstance(value, str):
         try:
@@ -44,7 +54,7 @@ def _from_data(name: str, value: Any, data: Any) -> Any:
     return value
 
 
-def _to_numpy(name: str, value: Any) -> np.ndarray:
+def to_numpy(name: str, value: Any) -> np.ndarray:
     """A 1-D numpy array from a list, numpy array, pandas or polars Series (through narwhals)."""
     if value is None:
         raise invalid_type(name, value, "an array-like of one value per row")
@@ -73,7 +83,7 @@ def _to_numpy(name: str, value: Any) -> np.ndarray:
     return array
 
 
-def _check_length(name: str, array: Any, n: int | None) -> None:
+def check_length(name: str, array: Any, n: int | None) -> None:
     if len(array) == 0:
         raise InvalidArgument(f"{name} is empty: expected at least one row")
     if n is not None and len(array) != n:
@@ -98,8 +108,8 @@ def _missing_error(name: str, where: np.ndarray, advice: str) -> InvalidArgument
 
 def as_values(name: str, value: Any, *, data: Any = None, n: int | None = None) -> np.ndarray:
     """A 1-D float array of per-row values (regression targets, predictions) without missing values."""
-    array = _to_numpy(name, _from_data(name, value, data))
-    _check_length(name, array, n)
+    array = to_numpy(name, from_data(name, value, data))
+    check_length(name, array, n)
     if array.dtype.kind not in "iubf":
         try:
             array = array.astype(float)
@@ -117,8 +127,8 @@ def as_labels(name: str, value: Any, *, data: Any = None, n: int | None = None) 
     Accepted: booleans, 0/1 or -1/1 (as integers or floats). Anything else is an error that
     shows the distinct values found, so scores and multi-class labels are caught.
     """
-    array = _to_numpy(name, _from_data(name, value, data))
-    _check_length(name, array, n)
+    array = to_numpy(name, from_data(name, value, data))
+    check_length(name, array, n)
     kind = array.dtype.kind
     if kind == "b":
         return array.view(np.int8)
@@ -188,7 +198,7 @@ def sensitive_columns(sensitive_features: Any, *, data: Any = None, n: int) -> l
         sf = [sf]
     if data is not None and isinstance(sf, (list, tuple)) and sf and all(isinstance(c, str) for c in sf):
         for name in sf:
-            columns.append(Column(name, _from_data("sensitive_features", name, data)))
+            columns.append(Column(name, from_data("sensitive_features", name, data)))
     elif isinstance(sf, dict):
         columns = [Column(str(k), v) for k, v in sf.items()]
     elif isinstance(sf, pd.DataFrame):
@@ -215,12 +225,12 @@ def sensitive_columns(sensitive_features: Any, *, data: Any = None, n: int) -> l
         values = column.values
         if isinstance(values, pd.Series) and isinstance(values.dtype, pd.CategoricalDtype):
             values = values.array  # a Categorical: its codes are the factorisation, for free
-            _check_length(label, values, n)
+            check_length(label, values, n)
             if values.codes.min() < 0:
                 raise _missing_error(label, np.flatnonzero(values.codes < 0), _SENSITIVE_ADVICE)
         else:
-            values = _to_numpy(label, values)
-            _check_length(label, values, n)
+            values = to_numpy(label, values)
+            check_length(label, values, n)
             where = _missing(values)
             if where is not None:
                 raise _missing_error(label, where, _SENSITIVE_ADVICE)
