@@ -11,6 +11,7 @@ A real `make setup` creates the project's own .venv and installs everything from
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -239,3 +240,40 @@ def test_the_readmes_own_data_steps_work_with_another_dataset(default_project, s
     make("lint", project, shared_env)
     metrics = yaml.safe_load((project / "reports" / "metrics.json").read_text(encoding="utf-8"))
     assert metrics["accuracy"] > 0.8
+
+
+@pytest.mark.parametrize(
+    ("answers", "tracked"),
+    [
+        ({"framework": "pytorch", "tracking": "dvclive", "package_name": "tracked_dvclive"}, "dvclive"),
+        ({"tracking": "mlflow", "package_name": "tracked_mlflow"}, "mlflow"),
+    ],
+    ids=["pytorch-dvclive", "sklearn-mlflow"],
+)
+def test_tracking_variants_log_the_evaluation(template_copy, shared_env, tmp_path, answers, tracked):
+    """dvclive logs into an experiment (`dvc exp run`); MLflow into mlflow.db (make setup installs either)."""
+    import copier
+
+    project = tmp_path / "tracked"
+    copier.run_copy(str(template_copy), str(project), data=answers, defaults=True, quiet=True)
+    make("setup", project, shared_env)
+    make("repro", project, shared_env)
+    py = python(shared_env)
+    if tracked == "dvclive":
+        run(["git", "add", "-A"], project, shared_env)
+        run(["git", "commit", "-q", "--no-verify", "-m", "Start"], project, shared_env)
+        run([py, "-m", "dvc", "exp", "run", "-q", "--set-param", "model.epochs=10"], project, shared_env)
+        logged = json.loads((project / "dvclive" / "metrics.json").read_text(encoding="utf-8"))
+        assert 0 < logged["accuracy"] <= 1
+        assert len((project / "dvclive" / "plots" / "metrics" / "train" / "loss.tsv").read_text().splitlines()) == 11
+        shown = run([py, "-m", "dvc", "exp", "show", "--json"], project, shared_env).stdout
+        assert "model.epochs" in shown or '"epochs": 10' in shown
+    else:
+        query = (
+            "import mlflow; mlflow.set_tracking_uri('sqlite:///mlflow.db'); "
+            "runs = mlflow.search_runs(experiment_names=['tracked-mlflow']); "
+            "print(len(runs), runs['metrics.accuracy'][0], runs['params.model.C'][0])"
+        )
+        count, accuracy, c = run([py, "-c", query], project, shared_env).stdout.split()
+        assert (count, c) == ("1", "1.0")
+        assert 0.7 < float(accuracy) <= 1
