@@ -38,6 +38,13 @@ CASES = [
         f"sensitive_features column 'age' has 2 missing values (NaN/None), at rows [1, 3]: {FILL}",
     ),
     (
+        "missing value in a pandas string column",
+        lambda: mf.demographic_parity_ratio(
+            None, [0, 1, 0, 1], sensitive_features=pd.Series(["a", "b", pd.NA, "b"], dtype="string", name="sex")
+        ),
+        f"sensitive_features has 1 missing value (NaN/None), at rows [2]: {FILL}",
+    ),
+    (
         "a single group",
         lambda: mf.equalized_odds_difference([0, 1, 1, 0], [0, 1, 0, 1], sensitive_features=["a"] * 4),
         "sensitive_features has a single group ('a', 4 rows): a fairness metric compares at least two groups; "

@@ -59,6 +59,12 @@ def _codes(values: Any) -> tuple[np.ndarray, np.ndarray]:
     """Integer codes in ``range(len(uniques))`` and the uniques of one column."""
     if isinstance(values, pd.Categorical):
         return values.codes, np.asarray(values.categories)
+    if isinstance(values, pd.Series):  # strings or objects (see _inputs.sensitive_columns)
+        try:
+            codes, uniques = pd.factorize(values, sort=True)
+        except TypeError:  # values that do not sort together (e.g. str and int)
+            codes, uniques = pd.factorize(values, sort=False)
+        return codes, np.asarray(uniques, dtype=object)
     kind = values.dtype.kind
     if kind == "b":
         return values.view(np.int8), np.array([False, True])
@@ -90,8 +96,11 @@ def factorise(columns: list[Column]) -> Groups:
         codes = coded[0][0]
         key = codes if codes.dtype == np.intp else codes.astype(np.intp)
         source = columns[0].values
-        source = source.codes if isinstance(source, pd.Categorical) else np.asarray(source)
-        owned = not np.may_share_memory(key, source)
+        if isinstance(source, pd.Series):
+            owned = True  # codes fresh from pd.factorize
+        else:
+            source = source.codes if isinstance(source, pd.Categorical) else source
+            owned = not np.may_share_memory(key, source)
         return Groups(names, key, shape[0], uniques, shape, owned=owned)
     if size <= _MAX_DENSE:
         key = coded[0][0].astype(np.intp)

@@ -35,7 +35,7 @@ def is_spark(obj: Any) -> bool:
 
 @dataclass
 class Column:
-    """One sensitive column: its name and its values as a numpy array (or pandas Categorical)."""
+    """One sensitive column: its name and its values (numpy array, pandas Categorical or string Series)."""
 
     name: str
     values: Any
@@ -228,6 +228,13 @@ def sensitive_columns(sensitive_features: Any, *, data: Any = None, n: int) -> l
             check_length(label, values, n)
             if values.codes.min() < 0:
                 raise _missing_error(label, np.flatnonzero(values.codes < 0), _SENSITIVE_ADVICE)
+        elif isinstance(values, pd.Series) and values.dtype.kind not in "iufb":
+            # strings and other objects: pandas factorises the Series itself several times faster
+            # than the object array to_numpy() would make (kept as a Series for _groups)
+            check_length(label, values, n)
+            mask = values.isna()
+            if mask.any():
+                raise _missing_error(label, np.flatnonzero(mask.to_numpy()), _SENSITIVE_ADVICE)
         else:
             values = to_numpy(label, values)
             check_length(label, values, n)
