@@ -277,3 +277,26 @@ def test_tracking_variants_log_the_evaluation(template_copy, shared_env, tmp_pat
         count, accuracy, c = run([py, "-c", query], project, shared_env).stdout.split()
         assert (count, c) == ("1", "1.0")
         assert 0.7 < float(accuracy) <= 1
+
+
+def test_generated_hooks_block_a_model_in_git_and_resync_an_edited_notebook(default_project, shared_env, tmp_path):
+    project = tmp_path / "hooks"
+    shutil.copytree(default_project, project, symlinks=True)
+    pre_commit = [python(shared_env), "-m", "pre_commit", "run"]
+
+    run(["git", "add", "-f", "models/model.joblib"], project, shared_env)
+    guard = run([*pre_commit, "mltest-data-guard", "--files", "models/model.joblib"], project, shared_env, ok=False)
+    assert guard.returncode == 1
+    assert "models/model.joblib" in guard.stdout and "git rm --cached" in guard.stdout
+    run(["git", "rm", "-q", "--cached", "models/model.joblib"], project, shared_env)
+
+    notebook = project / "notebooks" / "exploration.ipynb"
+    edited = notebook.read_text(encoding="utf-8").replace("largest first", "most first")
+    assert edited != notebook.read_text(encoding="utf-8")
+    notebook.write_text(edited, encoding="utf-8")
+    files = ["notebooks/exploration.ipynb", "src/my_ml_project/exploration.py"]
+    sync = run([*pre_commit, "mltest-notebook-sync", "--files", *files], project, shared_env, ok=False)
+    assert sync.returncode == 1  # the module was out of date: converted again, to be reviewed and staged
+    assert "most first" in (project / "src" / "my_ml_project" / "exploration.py").read_text(encoding="utf-8")
+    again = run([*pre_commit, "mltest-notebook-sync", "--files", *files], project, shared_env, ok=False)
+    assert again.returncode == 0, again.stdout
