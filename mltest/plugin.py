@@ -163,10 +163,13 @@ class _Collector:
         if path is None or hasattr(self.config, "workerinput"):
             return
         seed = self.config.stash[_SEED]
-        render = report.render_json if path.endswith(".json") else report.render_markdown
         target = Path(path)
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(render(self.results, seed=seed), encoding="utf-8")
+        if path.endswith(".json"):
+            text = report.render_json(self.results, seed=seed)
+        else:  # charts, when matplotlib is installed, go next to the Markdown file
+            text = report.render_markdown(self.results, seed=seed, path=target)
+        target.write_text(text, encoding="utf-8")
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
         path = self.config.getoption("mltest_report")

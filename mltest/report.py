@@ -209,7 +209,7 @@ def write_charts(results: Sequence[dict[str, Any]], report_path: Path) -> dict[i
     return out
 
 
-def render_json(results: Sequence[dict[str, Any]], *, seed: Any = None, path: str | Path | None = None) -> str:
-    """Render recorded results (as dicts) as JSON (``path`` is accepted, as by :func:`render_markdown`, and unused)."""
+def render_json(results: Sequence[dict[str, Any]], *, seed: Any = None) -> str:
+    """Render recorded results (as dicts) as JSON."""
     counts = {o: sum(r["outcome"] == o for r in results) for o in _ICONS}
     return json.dumps({"seed": seed, "counts": counts, "results": list(results)}, indent=2) + "\n"

@@ -54,5 +54,11 @@ def test_chart_next_to_the_markdown_report(tmp_path: Path) -> None:
     assert f"![assert_equalized_odds](mltest-charts/{charts[0].name})" in text
     assert "true_positive_rate_ci_low" in text  # both rates' intervals are in the table
     assert report.render_markdown(results) == report.render_markdown(results, path=None)  # no path: no chart
-    # both renderers take path=, so a caller can pass it whichever format it writes
-    assert report.render_json(results, path=tmp_path / "mltest.json") == report.render_json(results)
+
+
+def test_pytest_run_writes_the_chart_next_to_the_report(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(FAIRNESS_TESTS)
+    pytester.runpytest("--mltest-report=out/report.md")
+    charts = list((pytester.path / "out" / "report-charts").glob("*.png"))
+    assert len(charts) == 2
+    assert f"(report-charts/{charts[0].name})" in (pytester.path / "out" / "report.md").read_text()
