@@ -10,7 +10,7 @@ from typing import Any
 from mltest import _settings
 from mltest.errors import invalid_argument
 from mltest.fairness._metrics import CONFUSION_METRICS, check_method, prepare
-from mltest.fairness._result import GroupMetrics, check_options, from_counts, group_metrics
+from mltest.fairness._result import GroupMetrics, check_options, from_counts, group_metrics, resolve_seed
 from mltest.report import CheckResult, conclude
 
 __all__ = ["assert_demographic_parity", "assert_equal_opportunity", "assert_equalized_odds", "assert_group_metric"]
@@ -38,9 +38,34 @@ def _fmt(x: float) -> str:
     return "nan" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:.3g}"
 
 
+def _verdict(
+    head: str, value: float, interval: Any, level: str, bound: str, threshold: float, *, upper: bool
+) -> tuple[str, str]:
+    """(outcome, finding) for ``value`` and its interval against ``threshold``, a maximum when ``upper``."""
+    sign = 1 if upper else -1  # a ratio is judged as a difference with both sides negated
+
+    def within(x: float) -> bool:
+        return sign * x <= sign * threshold + _EPS
+
+    def beyond(x: float) -> bool:
+        return sign * x > sign * threshold + _EPS
+
+    ok_text, bad_text = ("<=", ">") if upper else (">=", "<")
+    if interval is None:
+        ok = within(value)
+        return ("passed" if ok else "failed", f"{head} {ok_text if ok else bad_text} {bound}")
+    lo, hi = interval
+    worst, best = (hi, lo) if upper else (lo, hi)
+    head = f"{head} ({level} {_fmt(lo)} to {_fmt(hi)})"
+    if within(worst):
+        return ("passed", f"{head} {ok_text} {bound}")
+    if beyond(best):
+        return ("failed", f"{head} {bad_text} {bound}")
+    return ("inconclusive", f"{head} straddles {bound}")
+
+
 def _verdicts(gm: GroupMetrics, max_difference: float | None, min_ratio: float | None) -> list[tuple[str, str]]:
     """(outcome, finding) for each threshold applied to one metric."""
-    out = []
     judged = int(gm.judged.sum())
     if judged < 2:
         return [
@@ -51,38 +76,18 @@ def _verdicts(gm: GroupMetrics, max_difference: float | None, min_ratio: float |
             )
         ]
     level = f"{gm.confidence:.0%} interval" if gm.confidence is not None else ""
+    out = []
     if max_difference is not None:
-        value = gm.difference
-        head = f"{gm.metric} difference {_fmt(value)}"
-        if gm.difference_interval is None:
-            ok = value <= max_difference + _EPS
-            out.append(("passed" if ok else "failed", f"{head} {'<=' if ok else '>'} max_difference {max_difference}"))
-        else:
-            lo, hi = gm.difference_interval
-            span = f"({level} {_fmt(lo)} to {_fmt(hi)})"
-            if hi <= max_difference + _EPS:
-                out.append(("passed", f"{head} {span} <= max_difference {max_difference}"))
-            elif lo > max_difference + _EPS:
-                out.append(("failed", f"{head} {span} > max_difference {max_difference}"))
-            else:
-                out.append(("inconclusive", f"{head} {span} straddles max_difference {max_difference}"))
+        head = f"{gm.metric} difference {_fmt(gm.difference)}"
+        bound = f"max_difference {max_difference}"
+        out.append(_verdict(head, gm.difference, gm.difference_interval, level, bound, max_difference, upper=True))
     if min_ratio is not None:
         # A ratio 0/0 means every group has the value 0: the groups are equal.
         value = 1.0 if math.isnan(gm.ratio) else gm.ratio
+        interval = gm.ratio_interval and tuple(1.0 if math.isnan(v) else v for v in gm.ratio_interval)
         head = f"{gm.metric} ratio {_fmt(value)}"
-        rule = " (four-fifths rule)" if min_ratio == 0.8 else ""
-        if gm.ratio_interval is None:
-            ok = value >= min_ratio - _EPS
-            out.append(("passed" if ok else "failed", f"{head} {'>=' if ok else '<'} min_ratio {min_ratio}{rule}"))
-        else:
-            lo, hi = (1.0 if math.isnan(v) else v for v in gm.ratio_interval)
-            span = f"({level} {_fmt(lo)} to {_fmt(hi)})"
-            if lo >= min_ratio - _EPS:
-                out.append(("passed", f"{head} {span} >= min_ratio {min_ratio}{rule}"))
-            elif hi < min_ratio - _EPS:
-                out.append(("failed", f"{head} {span} < min_ratio {min_ratio}{rule}"))
-            else:
-                out.append(("inconclusive", f"{head} {span} straddles min_ratio {min_ratio}{rule}"))
+        bound = f"min_ratio {min_ratio}" + (" (four-fifths rule)" if min_ratio == 0.8 else "")
+        out.append(_verdict(head, value, interval, level, bound, min_ratio, upper=False))
     return out
 
 
@@ -219,8 +224,6 @@ def _check(
 ) -> CheckResult:
     max_difference, min_ratio = _thresholds(max_difference, min_ratio)
     min_group_size = _setting_if_none(min_group_size, "fairness_min_group_size")
-    from mltest.fairness._result import resolve_seed
-
     used_seed = resolve_seed(seed) if confidence is not None else None
     if all(isinstance(m, str) and m in CONFUSION_METRICS for m in metric_names):
         # one counting pass (one Spark job) for every rate the check needs

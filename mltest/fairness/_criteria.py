@@ -47,7 +47,8 @@ def selection_rate(y_true: Any, y_pred: Any, *, pos_label: Any = 1, sample_weigh
     return float(np.dot(selected, weights) / weights.sum())
 
 
-def _disparity(rate, kind, y_true, y_pred, sensitive_features, method, sample_weight, data, need_y_true) -> float:
+def _disparities(rates, measure, y_true, y_pred, sensitive_features, method, sample_weight, data) -> list[float]:
+    """``measure`` (difference or ratio) of each of ``rates`` over the groups, from one counting pass."""
     check_method(method)
     counts = prepare(
         y_true,
@@ -55,11 +56,13 @@ def _disparity(rate, kind, y_true, y_pred, sensitive_features, method, sample_we
         sensitive_features=sensitive_features,
         sample_weight=sample_weight,
         data=data,
-        need_y_true=need_y_true,
+        need_y_true=rates != (_selection_rate,),
     )
-    values = rate(counts.cells)
-    overall = rate(counts.overall)
-    return float(difference(values, overall, method) if kind == "difference" else ratio(values, overall, method))
+    return [float(measure(rate(counts.cells), rate(counts.overall), method)) for rate in rates]
+
+
+def _disparity(rate, measure, *args) -> float:
+    return _disparities((rate,), measure, *args)[0]
 
 
 def demographic_parity_difference(
@@ -72,9 +75,7 @@ def demographic_parity_difference(
     data: Any = None,
 ) -> float:
     """Largest minus smallest group selection rate ``P(h(X)=1 | A=a)``; 0 means parity."""
-    return _disparity(
-        _selection_rate, "difference", y_true, y_pred, sensitive_features, method, sample_weight, data, False
-    )
+    return _disparity(_selection_rate, difference, y_true, y_pred, sensitive_features, method, sample_weight, data)
 
 
 def demographic_parity_ratio(
@@ -87,7 +88,7 @@ def demographic_parity_ratio(
     data: Any = None,
 ) -> float:
     """Smallest over largest group selection rate; 1 means parity, 0.8 is the four-fifths rule."""
-    return _disparity(_selection_rate, "ratio", y_true, y_pred, sensitive_features, method, sample_weight, data, False)
+    return _disparity(_selection_rate, ratio, y_true, y_pred, sensitive_features, method, sample_weight, data)
 
 
 def equal_opportunity_difference(
@@ -100,7 +101,7 @@ def equal_opportunity_difference(
     data: Any = None,
 ) -> float:
     """Largest minus smallest group true positive rate ``P(h(X)=1 | A=a, Y=1)``."""
-    return _disparity(_tpr, "difference", y_true, y_pred, sensitive_features, method, sample_weight, data, True)
+    return _disparity(_tpr, difference, y_true, y_pred, sensitive_features, method, sample_weight, data)
 
 
 def equal_opportunity_ratio(
@@ -113,17 +114,14 @@ def equal_opportunity_ratio(
     data: Any = None,
 ) -> float:
     """Smallest over largest group true positive rate."""
-    return _disparity(_tpr, "ratio", y_true, y_pred, sensitive_features, method, sample_weight, data, True)
+    return _disparity(_tpr, ratio, y_true, y_pred, sensitive_features, method, sample_weight, data)
 
 
 def _equalized_odds(kind, y_true, y_pred, sensitive_features, method, sample_weight, agg, data) -> float:
     if agg not in _AGGS:
         raise invalid_argument("agg", agg, "'worst_case' or 'mean'", choices=_AGGS)
-    check_method(method)
-    counts = prepare(y_true, y_pred, sensitive_features=sensitive_features, sample_weight=sample_weight, data=data)
     measure = difference if kind == "difference" else ratio
-    tpr = float(measure(_tpr(counts.cells), _tpr(counts.overall), method))
-    fpr = float(measure(_fpr(counts.cells), _fpr(counts.overall), method))
+    tpr, fpr = _disparities((_tpr, _fpr), measure, y_true, y_pred, sensitive_features, method, sample_weight, data)
     if agg == "mean":
         return float(np.nanmean([tpr, fpr])) if not (np.isnan(tpr) and np.isnan(fpr)) else float("nan")
     # fairlearn applies Python's max/min to (tpr, fpr): a NaN first wins, a NaN second loses.

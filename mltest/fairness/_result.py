@@ -165,8 +165,6 @@ def group_metrics(
     elif not callable(metric):
         raise invalid_type("metric", metric, "a metric name or a callable f(y_true, y_pred) -> float")
     used_seed = resolve_seed(seed) if confidence is not None else None
-    rng = np.random.default_rng(used_seed)
-    draws = overall_draws = None
     if isinstance(metric, str) and metric in CONFUSION_METRICS:
         counts = prepare(
             y_true,
@@ -177,19 +175,18 @@ def group_metrics(
             need_y_true=CONFUSION_METRICS[metric][1],
         )
         return from_counts(counts, metric, method, min_group_size, confidence, n_resamples, used_seed)
-    else:
-        if _inputs.is_spark(data):
-            raise invalid_argument(
-                "metric", metric, f"one of {list(CONFUSION_METRICS)} for a Spark DataFrame (computed on Spark)"
-            )
-        columns, labels, rows, values, overall, draws, overall_draws = _row_metric(
-            metric, y_true, y_pred, sensitive_features, sample_weight, data, confidence, n_resamples, rng
+    if _inputs.is_spark(data):
+        raise invalid_argument(
+            "metric", metric, f"one of {list(CONFUSION_METRICS)} for a Spark DataFrame (computed on Spark)"
         )
-        name = metric if isinstance(metric, str) else getattr(metric, "__name__", "metric")
-    judged = rows >= min_group_size
+    rng = np.random.default_rng(used_seed)
+    columns, labels, rows, values, overall, draws, overall_draws = _row_metric(
+        metric, y_true, y_pred, sensitive_features, sample_weight, data, confidence, n_resamples, rng
+    )
+    name = metric if isinstance(metric, str) else getattr(metric, "__name__", "metric")
     return _summarise(
-        name, columns, labels, rows, np.asarray(values, dtype=float), overall, method, judged, min_group_size,
-        confidence, draws, overall_draws, n_resamples, used_seed,
+        name, columns, labels, rows, np.asarray(values, dtype=float), overall, method, rows >= min_group_size,
+        min_group_size, confidence, draws, overall_draws, n_resamples, used_seed,
     )  # fmt: skip
 
 
