@@ -12,12 +12,17 @@ import json
 import re
 import shutil
 import subprocess
-import tomllib
+import sys
 from pathlib import Path
 
 import pytest
 import yaml
 from conftest import ROOT
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
 
 # Answers on top of the defaults. Together they use every choice of every question.
 MATRIX = {
@@ -210,3 +215,25 @@ def test_optional_files_follow_the_answers(rendered):
     proprietary = rendered["spaces-proprietary-gcs"][0]
     assert "All rights reserved" in (proprietary / "LICENSE").read_text(encoding="utf-8")
     assert '"dvc[gs]==' in (proprietary / "pyproject.toml").read_text(encoding="utf-8")
+
+
+def test_tool_caches_in_the_template_are_left_out_by_both_engines(tmp_path):
+    source = tmp_path / "source"
+    source.mkdir()
+    shutil.copy(ROOT / "copier.yml", source / "copier.yml")
+    shutil.copytree(ROOT / "template", source / "template")
+    project_dir = source / "template" / "{{cookiecutter.__project_slug}}"
+    for cache in ("tests/__pycache__", ".ruff_cache/0.1", ".pytest_cache", "notebooks/.ipynb_checkpoints"):
+        (project_dir / cache).mkdir(parents=True)
+        (project_dir / cache / "leftover.txt").write_text("x\n", encoding="utf-8")
+    (project_dir / "src" / ".DS_Store").write_bytes(b"\0")
+    (project_dir / "tests" / "__pycache__" / "conftest.cpython-311.pyc").write_bytes(b"\0")
+    made = [
+        render_copier(source, tmp_path / "copier", {}),
+        render_cookiecutter(source, tmp_path / "cookiecutter", {}),
+    ]
+    for project in made:
+        left = [path for path in project.rglob("*") if path.name in {"leftover.txt", ".DS_Store"}]
+        assert left == [], left
+        assert not list(project.rglob("*.pyc"))
+        assert not (project / "tests" / "__pycache__").exists()
