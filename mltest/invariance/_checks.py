@@ -56,8 +56,10 @@ def _number(name: str, value: Any, low: float, high: float, expected: str) -> fl
     return float(value)
 
 
-def _setting(name: str, value: Any, setting: str, low: float, high: float, expected: str) -> float:
-    return _number(name, _settings.get(setting) if value is None else value, low, high, expected)
+def _max_rate(value: Any) -> float:
+    if value is None:
+        value = _settings.get("invariance_max_failure_rate")
+    return _number("max_failure_rate", value, 0, 1, "a share between 0 and 1")
 
 
 def _perturbation(value: Any) -> Perturbation:
@@ -72,10 +74,10 @@ def _show(value: Any) -> int:
     return value
 
 
-def _data(data: Any) -> Frame:
-    frame = as_frame(data)
+def _data(data: Any, name: str = "data") -> Frame:
+    frame = as_frame(data, name)
     if len(frame) == 0:
-        raise invalid_argument("data", "<empty frame>", "a DataFrame with at least one row")
+        raise invalid_argument(name, "<empty frame>", "a DataFrame with at least one row")
     return frame
 
 
@@ -85,7 +87,7 @@ def _seed(seed: Any) -> int:
     if seed is None:
         return int(np.random.randint(0, 2**31 - 1))
     if not isinstance(seed, numbers.Integral) or isinstance(seed, bool) or seed < 0:
-        raise invalid_argument("seed", seed, "None or a non-negative integer")
+        raise invalid_argument("seed", seed, "None or an integer >= 0")
     return int(seed)
 
 
@@ -181,6 +183,12 @@ def _count_rows(rows: int, source: np.ndarray) -> int:
     return int(seen.sum())
 
 
+def _failing_rows(rows: int, source: np.ndarray, failing: np.ndarray) -> tuple[int, int, float]:
+    """Original rows checked, original rows with a failing perturbed copy, and their share."""
+    checked, failed = _count_rows(rows, source), _count_rows(rows, source[failing])
+    return checked, failed, failed / checked
+
+
 def _nothing_perturbed(check: str, perturbation: Perturbation, rows: int, figures: dict[str, Any]) -> CheckResult:
     return conclude(
         CheckResult(
@@ -233,10 +241,10 @@ def assert_invariant(
     """
     frame = _data(data)
     perturbation = _perturbation(perturbation)
-    tolerance = _setting("tolerance", tolerance, "invariance_tolerance", 0, np.inf, "a number >= 0")
-    max_rate = _setting(
-        "max_failure_rate", max_failure_rate, "invariance_max_failure_rate", 0, 1, "a share between 0 and 1"
-    )
+    if tolerance is None:
+        tolerance = _settings.get("invariance_tolerance")
+    tolerance = _number("tolerance", tolerance, 0, np.inf, "a number >= 0")
+    max_rate = _max_rate(max_failure_rate)
     show, seed = _show(show), _seed(seed)
     predictor = Predictor(predict, output=output, prefer_proba=tolerance > 0, batch_size=batch_size)
     perturbed, source, before, after = _run(predictor, frame, perturbation, seed)
@@ -254,16 +262,12 @@ def assert_invariant(
 
     if before.dtype.kind in "biuf" and after.dtype.kind in "biuf":
         change = np.abs(after.astype(float) - before.astype(float))
-        if change.ndim == 2:
-            change = change.max(axis=1)
     else:
         change = (before != after).astype(float)
-        if change.ndim == 2:
-            change = change.max(axis=1)
+    if change.ndim == 2:
+        change = change.max(axis=1)
     failing = change > tolerance
-    checked_rows = _count_rows(len(frame), source)
-    failing_rows = _count_rows(len(frame), source[failing])
-    rate = failing_rows / checked_rows
+    checked_rows, failing_rows, rate = _failing_rows(len(frame), source, failing)
     figures.update(
         {
             "checked_rows": checked_rows,
@@ -333,9 +337,7 @@ def assert_directional(
     frame = _data(data)
     perturbation = _perturbation(perturbation)
     tolerance = _number("tolerance", tolerance, 0, np.inf, "a number >= 0")
-    max_rate = _setting(
-        "max_failure_rate", max_failure_rate, "invariance_max_failure_rate", 0, 1, "a share between 0 and 1"
-    )
+    max_rate = _max_rate(max_failure_rate)
     show, seed = _show(show), _seed(seed)
     predictor = Predictor(predict, output=output, prefer_proba=True, batch_size=batch_size)
     perturbed, source, before, after = _run(predictor, frame, perturbation, seed)
@@ -362,9 +364,7 @@ def assert_directional(
     sign, strict, wrong = DIRECTIONS[direction]
     moved = sign * (after.astype(float) - before.astype(float))  # > 0: the expected way
     failing = moved < -tolerance if (tolerance > 0 or not strict) else moved <= 0
-    checked_rows = _count_rows(len(frame), source)
-    failing_rows = _count_rows(len(frame), source[failing])
-    rate = failing_rows / checked_rows
+    checked_rows, failing_rows, rate = _failing_rows(len(frame), source, failing)
     figures.update(
         {
             "checked_rows": checked_rows,
@@ -421,13 +421,9 @@ def assert_cases(
     ``predict`` is used. ``max_failure_rate`` defaults to the ``invariance_max_failure_rate``
     setting (0: every case must pass).
     """
-    frame = as_frame(cases, "cases")
-    if len(frame) == 0:
-        raise invalid_argument("cases", "<empty frame>", "a DataFrame with at least one row")
+    frame = _data(cases, "cases")
     tolerance = _number("tolerance", tolerance, 0, np.inf, "a number >= 0")
-    max_rate = _setting(
-        "max_failure_rate", max_failure_rate, "invariance_max_failure_rate", 0, 1, "a share between 0 and 1"
-    )
+    max_rate = _max_rate(max_failure_rate)
     show = _show(show)
     if isinstance(expected, str) and expected in frame.columns:
         wanted = frame.values(expected)

@@ -50,7 +50,7 @@ def _rng(seed: Any) -> np.random.Generator:
 
 def _check_seed(seed: Any) -> Any:
     if seed is not None and not (isinstance(seed, numbers.Integral) and not isinstance(seed, bool) and seed >= 0):
-        raise invalid_argument("seed", seed, "None or a non-negative integer")
+        raise invalid_argument("seed", seed, "None or an integer >= 0")
     return seed
 
 
