@@ -6,14 +6,16 @@ parameter, which figure), the likely causes, what to change, and how to silence 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import random
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from mltest import _settings
 from mltest.errors import invalid_argument, invalid_type
 from mltest.report import CheckResult, conclude
 
-__all__ = ["check_number", "default_seed", "fail", "health_message", "succeed"]
+__all__ = ["check_number", "default_seed", "fail", "health_message", "seeded", "succeed"]
 
 
 def health_message(
@@ -72,3 +74,18 @@ def default_seed(seed: int | None) -> int:
         configured = _settings.get("seed")
         return configured if isinstance(configured, int) else 0
     return check_number("seed", seed, low=0, integer=True)
+
+
+@contextmanager
+def seeded(seed: int) -> Iterator[None]:
+    """Seed random and numpy's global generator, and put their state back afterwards."""
+    import numpy as np
+
+    random_state, numpy_state = random.getstate(), np.random.get_state()
+    random.seed(seed)
+    np.random.seed(seed)
+    try:
+        yield
+    finally:
+        random.setstate(random_state)
+        np.random.set_state(numpy_state)

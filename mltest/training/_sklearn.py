@@ -7,16 +7,13 @@ user passes is left as it was: unfitted if it was unfitted, with its parameters 
 from __future__ import annotations
 
 import copy
-import random
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
 
 from mltest import _settings
 from mltest.errors import invalid_argument, invalid_type
-from mltest.training._common import check_number, default_seed, fail, health_message, succeed
+from mltest.training._common import check_number, default_seed, fail, health_message, seeded, succeed
 
 __all__ = [
     "assert_can_overfit",
@@ -110,19 +107,6 @@ def _index_mismatch(X: Any, y: Any) -> bool:
     if x_index is None or y_index is None or not hasattr(x_index, "equals"):
         return False
     return not x_index.equals(y_index)
-
-
-@contextmanager
-def _seeded(seed: int) -> Iterator[None]:
-    """Seed random and numpy's global generator, and put their state back afterwards."""
-    random_state, numpy_state = random.getstate(), np.random.get_state()
-    random.seed(seed)
-    np.random.seed(seed)
-    try:
-        yield
-    finally:
-        random.setstate(random_state)
-        np.random.set_state(numpy_state)
 
 
 def _fit_clone(estimator: Any, X: Any, y: Any) -> Any:
@@ -350,7 +334,7 @@ def assert_deterministic(
     n = _n_rows("X_predict", X_predict)
     runs = []
     for _ in range(2):
-        with _seeded(seed):
+        with seeded(seed):
             runs.append(_predictions(_fit_clone(estimator, X, y), X_predict))
     first, second = runs
     name = _name(estimator)

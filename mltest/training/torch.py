@@ -29,15 +29,12 @@ import copy
 import functools
 import inspect
 import math
-import random
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-import numpy as np
-
 from mltest.errors import InvalidArgument, invalid_argument, invalid_type
-from mltest.training._common import check_number, default_seed, fail, health_message, succeed
+from mltest.training._common import check_number, default_seed, fail, health_message, seeded, succeed
 
 __all__ = [
     "assert_batch_independence",
@@ -79,6 +76,11 @@ def _describe(value: Any) -> str:
     return type(value).__name__
 
 
+def _parts(inputs: Any) -> tuple[torch.Tensor, ...] | list[torch.Tensor]:
+    """The input tensors: ``inputs`` itself when it is a tuple or list, else ``(inputs,)``."""
+    return inputs if isinstance(inputs, (tuple, list)) else (inputs,)
+
+
 def _split_batch(batch: Any, *, need_targets: bool) -> tuple[Any, Any]:
     """``(inputs, targets)`` from a batch; ``targets`` is None when only inputs were given."""
     if isinstance(batch, torch.Tensor):
@@ -87,7 +89,7 @@ def _split_batch(batch: Any, *, need_targets: bool) -> tuple[Any, Any]:
         inputs, targets = batch
     else:
         raise invalid_type("batch", batch, "a pair (inputs, targets) of tensors, or a tensor of inputs")
-    parts = inputs if isinstance(inputs, (tuple, list)) else (inputs,)
+    parts = _parts(inputs)
     if not parts or not all(isinstance(p, torch.Tensor) for p in parts):
         raise invalid_type("batch", batch, "inputs that are a tensor or a tuple of tensors")
     if any(p.ndim == 0 for p in parts):
@@ -98,8 +100,7 @@ def _split_batch(batch: Any, *, need_targets: bool) -> tuple[Any, Any]:
 
 
 def _batch_size(inputs: Any) -> int:
-    parts = inputs if isinstance(inputs, (tuple, list)) else (inputs,)
-    return int(parts[0].shape[0])
+    return int(_parts(inputs)[0].shape[0])
 
 
 def _forward(model: torch.nn.Module, inputs: Any) -> Any:
@@ -210,16 +211,13 @@ def _copy(model: torch.nn.Module, optimizer: Any) -> tuple[torch.nn.Module, torc
 @contextmanager
 def _seeded(seed: int) -> Iterator[None]:
     """Seed random, numpy and torch; put their states back afterwards."""
-    states = random.getstate(), np.random.get_state(), torch.get_rng_state()
-    random.seed(seed)
-    np.random.seed(seed)
+    torch_state = torch.get_rng_state()
     torch.manual_seed(seed)
     try:
-        yield
+        with seeded(seed):
+            yield
     finally:
-        random.setstate(states[0])
-        np.random.set_state(states[1])
-        torch.set_rng_state(states[2])
+        torch.set_rng_state(torch_state)
 
 
 def _step(
@@ -825,7 +823,7 @@ def assert_finite(
     if any("after the step" in w for w in where):
         causes.append("the learning rate is too high or gradients explode: clip them (torch.nn.utils.clip_grad_norm_)")
     evidence = [
-        f"{row['where']}: {', '.join(f'{row[k]} {k}' for k in ('nan', '+inf', '-inf') if row[k])} of {row['elements']} "
+        f"{row['where']}: {_counts(row)} of {row['elements']} "
         f"element{'s' if row['elements'] > 1 else ''}"
         + (f" (first at index {row['first_index']})" if row["first_index"] else "")
         for row in table[: 3 * _EXAMPLES]
@@ -996,7 +994,7 @@ def assert_batch_independence(
     if size < 2:
         raise invalid_argument("batch", f"<inputs: {_describe(inputs)}>", "at least 2 samples, to compare them")
     seed = default_seed(seed)
-    parts = inputs if isinstance(inputs, (tuple, list)) else (inputs,)
+    parts = _parts(inputs)
     differentiable = all(p.is_floating_point() for p in parts)
     checked = list(range(min(n_samples, size)))
     table: list[dict[str, Any]] = []
@@ -1198,6 +1196,11 @@ def assert_output_range(
 # assert_deterministic
 
 
+def _max_gap(a: torch.Tensor, b: torch.Tensor) -> float:
+    """The largest element-wise difference of two tensors of one shape (a NaN counts as infinite)."""
+    return float((a.float() - b.float()).abs().nan_to_num(nan=math.inf).max()) if a.numel() else 0.0
+
+
 def assert_deterministic(
     model: torch.nn.Module | Callable[[], torch.nn.Module],
     batch: Any,
@@ -1248,15 +1251,11 @@ def assert_deterministic(
     rows = []
     for n in params_a:
         if n in params_b and params_a[n].shape == params_b[n].shape:
-            gap = (
-                float((params_a[n].float() - params_b[n].float()).abs().nan_to_num(nan=math.inf).max())
-                if params_a[n].numel()
-                else 0.0
-            )
+            gap = _max_gap(params_a[n], params_b[n])
             if gap > atol:
                 rows.append({"tensor": f"parameter {n}", "max_difference": gap})
     for (label, a), (_, b) in zip(_tensors(out_a, "outputs"), _tensors(out_b, "outputs"), strict=False):
-        gap = float((a.float() - b.float()).abs().nan_to_num(nan=math.inf).max()) if a.shape == b.shape else math.inf
+        gap = _max_gap(a, b) if a.shape == b.shape else math.inf
         if gap > atol:
             rows.append({"tensor": label, "max_difference": gap})
     loss_gaps = [abs(a - b) for a, b in zip(losses_a, losses_b, strict=False)]
