@@ -13,6 +13,7 @@ import numpy as np
 
 from mltest import _settings
 from mltest.errors import invalid_argument, invalid_type
+from mltest.report import CheckResult
 from mltest.training._common import check_number, default_seed, fail, health_message, seeded, succeed
 
 __all__ = [
@@ -142,7 +143,7 @@ def assert_learns(
     scoring: Any = None,
     test_size: float = 0.25,
     random_state: int = 0,
-) -> Any:
+) -> CheckResult:
     """Assert that the estimator beats a dummy baseline on held-out data by ``margin``.
 
     The data is split (stratified for classifiers) with ``test_size`` held out; a clone of
@@ -232,7 +233,7 @@ def assert_can_overfit(
     min_score: float = 0.95,
     scoring: Any = None,
     random_state: int = 0,
-) -> Any:
+) -> CheckResult:
     """Assert that the estimator learns a tiny sample by heart: fitted on ``n_samples`` rows,
     it scores at least ``min_score`` on those same rows.
 
@@ -318,7 +319,7 @@ def assert_deterministic(
     X_predict: Any = None,
     seed: int | None = None,
     atol: float = 0.0,
-) -> Any:
+) -> CheckResult:
     """Assert that two fits with the same seed give the same predictions.
 
     Two clones are fitted on ``X, y``, each after seeding ``random`` and numpy's global
@@ -400,7 +401,9 @@ def assert_deterministic(
 # assert_valid_predictions
 
 
-def assert_valid_predictions(estimator: Any, X: Any, y: Any, *, X_predict: Any = None, atol: float = 1e-6) -> Any:
+def assert_valid_predictions(
+    estimator: Any, X: Any, y: Any, *, X_predict: Any = None, atol: float = 1e-6
+) -> CheckResult:
     """Assert that a fitted clone predicts well-formed values on ``X_predict`` (default ``X``).
 
     Checked: one prediction per row in the shape of ``y``; numeric predictions finite; for
@@ -597,7 +600,7 @@ def _changes(argument: str, before: Any, after: Any) -> list[dict[str, Any]]:
     ]
 
 
-def assert_fit_preserves_input(estimator: Any, X: Any, y: Any) -> Any:
+def assert_fit_preserves_input(estimator: Any, X: Any, y: Any) -> CheckResult:
     """Assert that fitting the estimator does not modify ``X`` or ``y``.
 
     A clone is fitted on the caller's own objects, then they are compared cell by cell with

@@ -34,6 +34,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from mltest.errors import InvalidArgument, invalid_argument, invalid_type
+from mltest.report import CheckResult
 from mltest.training._common import check_number, default_seed, fail, health_message, seeded, succeed
 
 __all__ = [
@@ -343,7 +344,7 @@ def assert_params_update(
     optimizer: Any = None,
     frozen: Iterable[str] | str = (),
     seed: int | None = None,
-) -> Any:
+) -> CheckResult:
     """Assert that one training step updates every trainable parameter, and only those.
 
     After one step on ``batch`` (model in train mode), every parameter that is not named in
@@ -474,7 +475,7 @@ def assert_loss_decreases(
     steps: int = 10,
     min_decrease: float = 0.01,
     seed: int | None = None,
-) -> Any:
+) -> CheckResult:
     """Assert that ``steps`` training steps on ``batch`` lower the loss by at least
     ``min_decrease`` (a fraction of the initial loss, default 1%)."""
     _check_model(model)
@@ -569,7 +570,7 @@ def assert_overfits_batch(
     steps: int = 200,
     max_loss: float | None = None,
     seed: int | None = None,
-) -> Any:
+) -> CheckResult:
     """Assert that the model can learn one batch by heart: within ``steps`` steps on
     ``batch``, the loss falls to ``max_loss`` (default: 5% of the initial loss).
 
@@ -745,7 +746,7 @@ def assert_finite(
     optimizer: Any = None,
     steps: int = 1,
     seed: int | None = None,
-) -> Any:
+) -> CheckResult:
     """Assert that the outputs, the loss, every gradient and the updated parameters contain no
     NaN or infinity, in any element, over ``steps`` training steps.
 
@@ -867,7 +868,7 @@ def assert_initial_loss(
     n_classes: int | None = None,
     rtol: float = 0.25,
     seed: int | None = None,
-) -> Any:
+) -> CheckResult:
     """Assert that the loss of the untrained model is close to what chance predicts.
 
     By default ``expected`` is ``log(K)``, the cross-entropy of a uniform guess over ``K``
@@ -977,7 +978,7 @@ def assert_batch_independence(
     mode: str = "eval",
     atol: float = 1e-5,
     seed: int | None = None,
-) -> Any:
+) -> CheckResult:
     """Assert that the output for one sample does not depend on the other samples of the batch.
 
     For each of the first ``n_samples`` samples ``i``: the gradient of output ``i`` with respect
@@ -1110,7 +1111,7 @@ def assert_output_range(
     atol: float = 1e-6,
     mode: str = "eval",
     seed: int | None = None,
-) -> Any:
+) -> CheckResult:
     """Assert that every output element lies in ``[low, high]`` and, with ``sum_to``, that
     the outputs sum to it along ``dim`` (within ``atol``): ``low=0, high=1`` for
     probabilities, ``sum_to=1`` for a softmax. NaN is outside every range."""
@@ -1210,7 +1211,7 @@ def assert_deterministic(
     steps: int = 2,
     seed: int | None = None,
     atol: float = 0.0,
-) -> Any:
+) -> CheckResult:
     """Assert that two training runs with the same seed end with the same model.
 
     Twice: seed ``random``, numpy and torch with ``seed``, copy the model (or build it, when
