@@ -7,11 +7,12 @@ A check reads a default with :func:`get` only when its own keyword argument was 
 
 from __future__ import annotations
 
+import numbers
 from typing import Any
 
 from mltest.errors import invalid_argument
 
-__all__ = ["DEFAULTS", "get", "update"]
+__all__ = ["DEFAULTS", "draw_seed", "get", "update"]
 
 # name: (default, one-line help). Keep each name the same in pyproject, ini and the docs.
 DEFAULTS: dict[str, tuple[Any, str]] = {
@@ -38,6 +39,21 @@ def get(name: str) -> Any:
         raise invalid_argument("setting", name, f"one of {sorted(DEFAULTS)}", choices=DEFAULTS) from None
 
 
+def draw_seed(seed: Any) -> int:
+    """A check's seed for its random draws: ``seed`` itself, or one drawn from numpy's global generator.
+
+    Under pytest the plugin seeds numpy before each test, so the draw is reproducible with
+    ``--mltest-seed``.
+    """
+    if seed is None:
+        import numpy as np
+
+        return int(np.random.randint(0, 2**31 - 1))
+    if not isinstance(seed, numbers.Integral) or isinstance(seed, bool) or seed < 0:
+        raise invalid_argument("seed", seed, "None or an integer >= 0")
+    return int(seed)
+
+
 def update(values: dict[str, Any], *, source: str) -> None:
     """Set several values at once, converting each to its default's type.
 
@@ -61,3 +77,14 @@ def _convert(name: str, raw: Any, source: str) -> Any:
         return type(default)(raw)
     except (TypeError, ValueError):
         raise invalid_argument(f"{source}: {name}", raw, f"a {type(default).__name__}") from None
+
+
+def snapshot() -> dict[str, Any]:
+    """A copy of the current values, for :func:`restore`."""
+    return dict(_values)
+
+
+def restore(values: dict[str, Any]) -> None:
+    """Put back values taken by :func:`snapshot` (pytest runs nested in one process must not leak)."""
+    _values.clear()
+    _values.update(values)

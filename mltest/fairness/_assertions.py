@@ -10,7 +10,7 @@ from typing import Any
 from mltest import _settings
 from mltest.errors import invalid_argument
 from mltest.fairness._metrics import CONFUSION_METRICS, check_method, prepare
-from mltest.fairness._result import GroupMetrics, check_options, from_counts, group_metrics, resolve_seed
+from mltest.fairness._result import GroupMetrics, check_options, from_counts, group_metrics
 from mltest.report import CheckResult, conclude
 
 __all__ = ["assert_demographic_parity", "assert_equal_opportunity", "assert_equalized_odds", "assert_group_metric"]
@@ -224,7 +224,7 @@ def _check(
 ) -> CheckResult:
     max_difference, min_ratio = _thresholds(max_difference, min_ratio)
     min_group_size = _setting_if_none(min_group_size, "fairness_min_group_size")
-    used_seed = resolve_seed(seed) if confidence is not None else None
+    used_seed = _settings.draw_seed(seed) if confidence is not None else None
     if all(isinstance(m, str) and m in CONFUSION_METRICS for m in metric_names):
         # one counting pass (one Spark job) for every rate the check needs
         check_method(method)

@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 
+from mltest import _settings
 from mltest.errors import InvalidArgument, invalid_argument, invalid_type
 from mltest.fairness import _bootstrap, _inputs
 from mltest.fairness._groups import factorise
@@ -118,19 +119,6 @@ def check_options(confidence: Any, n_resamples: Any, min_group_size: Any) -> Non
         raise invalid_argument("min_group_size", min_group_size, "an integer >= 0")
 
 
-def resolve_seed(seed: Any) -> int:
-    """The bootstrap seed: ``seed`` itself, or one drawn from numpy's global generator.
-
-    Under pytest the mltest plugin seeds numpy before each test, so the draw is reproducible
-    with ``--mltest-seed``.
-    """
-    if seed is None:
-        return int(np.random.randint(0, 2**31 - 1))
-    if not isinstance(seed, numbers.Integral) or isinstance(seed, bool) or seed < 0:
-        raise invalid_argument("seed", seed, "None or an integer >= 0")
-    return int(seed)
-
-
 def group_metrics(
     y_true: Any,
     y_pred: Any,
@@ -164,7 +152,7 @@ def group_metrics(
             )
     elif not callable(metric):
         raise invalid_type("metric", metric, "a metric name or a callable f(y_true, y_pred) -> float")
-    used_seed = resolve_seed(seed) if confidence is not None else None
+    used_seed = _settings.draw_seed(seed) if confidence is not None else None
     if isinstance(metric, str) and metric in CONFUSION_METRICS:
         counts = prepare(
             y_true,

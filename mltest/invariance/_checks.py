@@ -81,16 +81,6 @@ def _data(data: Any, name: str = "data") -> Frame:
     return frame
 
 
-def _seed(seed: Any) -> int:
-    """The seed of the perturbation's random draws: given, or drawn from numpy's global state,
-    which the pytest plugin seeds before each test (so ``--mltest-seed`` reproduces it)."""
-    if seed is None:
-        return int(np.random.randint(0, 2**31 - 1))
-    if not isinstance(seed, numbers.Integral) or isinstance(seed, bool) or seed < 0:
-        raise invalid_argument("seed", seed, "None or an integer >= 0")
-    return int(seed)
-
-
 # -- formatting ------------------------------------------------------------------------------------
 def _value(value: Any) -> str:
     if isinstance(value, (float, np.floating)):
@@ -245,7 +235,7 @@ def assert_invariant(
         tolerance = _settings.get("invariance_tolerance")
     tolerance = _number("tolerance", tolerance, 0, np.inf, "a number >= 0")
     max_rate = _max_rate(max_failure_rate)
-    show, seed = _show(show), _seed(seed)
+    show, seed = _show(show), _settings.draw_seed(seed)
     predictor = Predictor(predict, output=output, prefer_proba=tolerance > 0, batch_size=batch_size)
     perturbed, source, before, after = _run(predictor, frame, perturbation, seed)
     figures: dict[str, Any] = {
@@ -338,7 +328,7 @@ def assert_directional(
     perturbation = _perturbation(perturbation)
     tolerance = _number("tolerance", tolerance, 0, np.inf, "a number >= 0")
     max_rate = _max_rate(max_failure_rate)
-    show, seed = _show(show), _seed(seed)
+    show, seed = _show(show), _settings.draw_seed(seed)
     predictor = Predictor(predict, output=output, prefer_proba=True, batch_size=batch_size)
     perturbed, source, before, after = _run(predictor, frame, perturbation, seed)
     figures: dict[str, Any] = {
