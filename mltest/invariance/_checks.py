@@ -173,9 +173,26 @@ def _count_rows(rows: int, source: np.ndarray) -> int:
     return int(seen.sum())
 
 
-def _failing_rows(rows: int, source: np.ndarray, failing: np.ndarray) -> tuple[int, int, float]:
-    """Original rows checked, original rows with a failing perturbed copy, and their share."""
+def _figures(
+    frame: Frame, source: np.ndarray, perturbation: Perturbation, predictor: Predictor, seed: int, **options: Any
+) -> dict[str, Any]:
+    """The figures every perturbation check reports, with its own ``options`` in the middle."""
+    return {
+        "rows": len(frame),
+        "perturbed_rows": len(source),
+        "perturbation": repr(perturbation),
+        **options,
+        "output": predictor.label,
+        "seed": seed,
+    }
+
+
+def _failing_rows(
+    figures: dict[str, Any], rows: int, source: np.ndarray, failing: np.ndarray
+) -> tuple[int, int, float]:
+    """Original rows checked, original rows with a failing perturbed copy, and their share (added to ``figures``)."""
     checked, failed = _count_rows(rows, source), _count_rows(rows, source[failing])
+    figures.update({"checked_rows": checked, "failing_rows": failed, "failure_rate": failed / checked})
     return checked, failed, failed / checked
 
 
@@ -238,15 +255,7 @@ def assert_invariant(
     show, seed = _show(show), _settings.draw_seed(seed)
     predictor = Predictor(predict, output=output, prefer_proba=tolerance > 0, batch_size=batch_size)
     perturbed, source, before, after = _run(predictor, frame, perturbation, seed)
-    figures: dict[str, Any] = {
-        "rows": len(frame),
-        "perturbed_rows": len(source),
-        "perturbation": repr(perturbation),
-        "tolerance": tolerance,
-        "max_failure_rate": max_rate,
-        "output": predictor.label,
-        "seed": seed,
-    }
+    figures = _figures(frame, source, perturbation, predictor, seed, tolerance=tolerance, max_failure_rate=max_rate)
     if len(source) == 0:
         return _nothing_perturbed("assert_invariant", perturbation, len(frame), figures)
 
@@ -257,15 +266,8 @@ def assert_invariant(
     if change.ndim == 2:
         change = change.max(axis=1)
     failing = change > tolerance
-    checked_rows, failing_rows, rate = _failing_rows(len(frame), source, failing)
-    figures.update(
-        {
-            "checked_rows": checked_rows,
-            "failing_rows": failing_rows,
-            "failure_rate": rate,
-            "max_change": float(change.max()),
-        }
-    )
+    checked_rows, failing_rows, rate = _failing_rows(figures, len(frame), source, failing)
+    figures["max_change"] = float(change.max())
     allowed = int(np.floor(max_rate * checked_rows + 1e-9))
     if rate <= max_rate:
         message = (
@@ -331,16 +333,16 @@ def assert_directional(
     show, seed = _show(show), _settings.draw_seed(seed)
     predictor = Predictor(predict, output=output, prefer_proba=True, batch_size=batch_size)
     perturbed, source, before, after = _run(predictor, frame, perturbation, seed)
-    figures: dict[str, Any] = {
-        "rows": len(frame),
-        "perturbed_rows": len(source),
-        "perturbation": repr(perturbation),
-        "direction": direction,
-        "tolerance": tolerance,
-        "max_failure_rate": max_rate,
-        "output": predictor.label,
-        "seed": seed,
-    }
+    figures = _figures(
+        frame,
+        source,
+        perturbation,
+        predictor,
+        seed,
+        direction=direction,
+        tolerance=tolerance,
+        max_failure_rate=max_rate,
+    )
     if len(source) == 0:
         return _nothing_perturbed("assert_directional", perturbation, len(frame), figures)
     if before.ndim != 1 or before.dtype.kind not in "biuf":
@@ -354,15 +356,8 @@ def assert_directional(
     sign, strict, wrong = DIRECTIONS[direction]
     moved = sign * (after.astype(float) - before.astype(float))  # > 0: the expected way
     failing = moved < -tolerance if (tolerance > 0 or not strict) else moved <= 0
-    checked_rows, failing_rows, rate = _failing_rows(len(frame), source, failing)
-    figures.update(
-        {
-            "checked_rows": checked_rows,
-            "failing_rows": failing_rows,
-            "failure_rate": rate,
-            "worst_move": float(moved.min()),
-        }
-    )
+    checked_rows, failing_rows, rate = _failing_rows(figures, len(frame), source, failing)
+    figures["worst_move"] = float(moved.min())
     head = (
         f"{_rate(failing_rows, checked_rows)} {wrong} under {perturbation!r} "
         f"(expected: {direction}, tolerance={tolerance:g}); allowed: max_failure_rate={max_rate:g}"
