@@ -30,6 +30,7 @@ MARKERS = {
 }
 
 _SEED = pytest.StashKey[int]()
+_SAVED_SETTINGS = pytest.StashKey[dict]()
 _CACHE_KEY = "mltest/seed"
 
 
@@ -56,16 +57,24 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     for name, description in MARKERS.items():
         config.addinivalue_line("markers", f"{name}: {description}")
+    config.stash[_SAVED_SETTINGS] = _settings.snapshot()
     try:
         _load_settings(config)
         seed = _resolve_seed(config)
     except MltestError as error:
+        _settings.restore(config.stash[_SAVED_SETTINGS])
         raise pytest.UsageError(f"mltest: {error}") from None
     config.stash[_SEED] = seed
+    _settings.update({"seed": seed}, source="--mltest-seed")  # checks that take a seed default to this run's
     config.pluginmanager.register(_Collector(config), "mltest-collector")
     cache = getattr(config, "cache", None)  # None under -p no:cacheprovider
     if cache is not None and not hasattr(config, "workerinput"):
         cache.set(_CACHE_KEY, seed)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if _SAVED_SETTINGS in config.stash:
+        _settings.restore(config.stash[_SAVED_SETTINGS])
 
 
 def _load_settings(config: pytest.Config) -> None:

@@ -211,3 +211,21 @@ def test_plugin_import_pulls_in_nothing_heavy() -> None:
     code = f"import sys, mltest, mltest.plugin; print(' '.join(m for m in {heavy!r} if m in sys.modules))"
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
     assert loaded == []
+
+
+def test_checks_default_to_the_runs_seed_and_settings_do_not_leak(pytester: pytest.Pytester) -> None:
+    from mltest import _settings
+
+    before = _settings.snapshot()
+    pytester.makepyfile(
+        """
+        from mltest import _settings
+
+        def test_seed():
+            assert _settings.get("seed") == 77
+            assert _settings.get("fairness_min_ratio") == 0.9
+        """
+    )
+    pytester.makepyprojecttoml("[tool.mltest]\nfairness_min_ratio = 0.9\n")
+    pytester.runpytest("--mltest-seed=77").assert_outcomes(passed=1)
+    assert _settings.snapshot() == before
