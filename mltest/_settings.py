@@ -12,7 +12,7 @@ from typing import Any
 
 from mltest.errors import invalid_argument
 
-__all__ = ["DEFAULTS", "draw_seed", "get", "update"]
+__all__ = ["DEFAULTS", "draw_seed", "get", "restore", "snapshot", "update"]
 
 # name: (default, one-line help). Keep each name the same in pyproject, ini and the docs.
 DEFAULTS: dict[str, tuple[Any, str]] = {
