@@ -60,11 +60,7 @@ def _codes(values: Any) -> tuple[np.ndarray, np.ndarray]:
     if isinstance(values, pd.Categorical):
         return values.codes, np.asarray(values.categories)
     if isinstance(values, pd.Series):  # strings or objects (see _inputs.sensitive_columns)
-        try:
-            codes, uniques = pd.factorize(values, sort=True)
-        except TypeError:  # values that do not sort together (e.g. str and int)
-            codes, uniques = pd.factorize(values, sort=False)
-        return codes, np.asarray(uniques, dtype=object)
+        return _factorize(values)
     kind = values.dtype.kind
     if kind == "b":
         return values.view(np.int8), np.array([False, True])
@@ -76,6 +72,10 @@ def _codes(values: Any) -> tuple[np.ndarray, np.ndarray]:
     if kind in "iuf":
         uniques, codes = np.unique(values, return_inverse=True)
         return codes, uniques
+    return _factorize(values)
+
+
+def _factorize(values: Any) -> tuple[np.ndarray, np.ndarray]:
     try:
         codes, uniques = pd.factorize(values, sort=True)
     except TypeError:  # values that do not sort together (e.g. str and int)
