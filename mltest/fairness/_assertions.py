@@ -201,10 +201,6 @@ def _judge(
     return conclude(result)
 
 
-def _setting_if_none(value: Any, name: str) -> Any:
-    return _settings.get(name) if value is None else value
-
-
 def _check(
     check: str,
     title: str,
@@ -223,7 +219,8 @@ def _check(
     data: Any,
 ) -> CheckResult:
     max_difference, min_ratio = _thresholds(max_difference, min_ratio)
-    min_group_size = _setting_if_none(min_group_size, "fairness_min_group_size")
+    if min_group_size is None:
+        min_group_size = _settings.get("fairness_min_group_size")
     used_seed = _settings.draw_seed(seed) if confidence is not None else None
     if all(isinstance(m, str) and m in CONFUSION_METRICS for m in metric_names):
         # one counting pass (one Spark job) for every rate the check needs
