@@ -300,3 +300,17 @@ def test_generated_hooks_block_a_model_in_git_and_resync_an_edited_notebook(defa
     assert "most first" in (project / "src" / "my_ml_project" / "exploration.py").read_text(encoding="utf-8")
     again = run([*pre_commit, "mltest-notebook-sync", "--files", *files], project, shared_env, ok=False)
     assert again.returncode == 0, again.stdout
+
+
+def test_project_without_the_example_is_green_and_says_what_to_add(template_copy, shared_env, tmp_path):
+    import copier
+
+    project = tmp_path / "no-example"
+    answers = {"example_pipeline": False, "package_name": "no_example"}
+    copier.run_copy(str(template_copy), str(project), data=answers, defaults=True, quiet=True)
+    make("setup", project, shared_env)
+    tests = make("test", project, shared_env)
+    assert "no data at data/raw/data.csv: add it (README, 'Use your own data')" in tests.stdout
+    assert " failed" not in tests.stdout
+    run(["git", "add", "-A"], project, shared_env)
+    make("lint", project, shared_env)

@@ -20,11 +20,11 @@ ROOT = Path(__file__).resolve().parents[1]
 PARAMS = load_params(ROOT / "params.yaml")
 
 
-def each(values: list, what: str) -> list:
-    """`values` for pytest.mark.parametrize, or one skipped case saying what to configure."""
-    return values or [
-        pytest.param(None, marks=pytest.mark.skip(reason=f"no {what} in params.yaml"))
-    ]
+def each(values: list, what: str, *, names: int = 1) -> list:
+    """`values` for pytest.mark.parametrize (`names` argument names), or one skipped case
+    saying what to configure."""
+    skip = pytest.mark.skip(reason=f"no {what} in params.yaml")
+    return values or [pytest.param(*[None] * names, marks=skip)]
 
 
 @pytest.fixture(scope="session")

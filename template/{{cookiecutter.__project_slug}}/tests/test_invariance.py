@@ -12,7 +12,7 @@ from conftest import PARAMS, each
 pytestmark = pytest.mark.invariance
 
 SENSITIVE = each(PARAMS["features"]["sensitive"], "sensitive attribute (features.sensitive)")
-NOISE = each(sorted(PARAMS["checks"]["noise"].items()), "column (checks.noise)")
+NOISE = each(sorted(PARAMS["checks"]["noise"].items()), "column (checks.noise)", names=2)
 DIRECTIONAL = each(PARAMS["checks"]["directional"], "entry (checks.directional)")
 
 
