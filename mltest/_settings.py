@@ -8,11 +8,12 @@ A check reads a default with :func:`get` only when its own keyword argument was 
 from __future__ import annotations
 
 import numbers
+import random
 from typing import Any
 
 from mltest.errors import invalid_argument
 
-__all__ = ["DEFAULTS", "draw_seed", "get", "restore", "snapshot", "update"]
+__all__ = ["DEFAULTS", "get", "resolve_seed", "restore", "snapshot", "update"]
 
 # name: (default, one-line help). Keep each name the same in pyproject, ini and the docs.
 DEFAULTS: dict[str, tuple[Any, str]] = {
@@ -39,16 +40,20 @@ def get(name: str) -> Any:
         raise invalid_argument("setting", name, f"one of {sorted(DEFAULTS)}", choices=DEFAULTS) from None
 
 
-def draw_seed(seed: Any) -> int:
-    """A check's seed for its random draws: ``seed`` itself, or one drawn from numpy's global generator.
+def resolve_seed(seed: Any = None) -> int:
+    """The seed a check uses for its random draws, the same rule in every family.
 
-    Under pytest the plugin seeds numpy before each test, so the draw is reproducible with
-    ``--mltest-seed``.
+    ``seed`` itself when given (an integer >= 0); otherwise the ``seed`` setting, which under
+    pytest is the run's resolved ``--mltest-seed``; otherwise (the setting is ``"random"``
+    outside pytest) a fresh random seed. A check records the seed it used in its figures, and
+    names it in its message when the verdict rests on random draws, so that passing it back as
+    ``seed=`` reproduces a failure.
     """
     if seed is None:
-        import numpy as np
-
-        return int(np.random.randint(0, 2**31 - 1))
+        configured = get("seed")
+        if isinstance(configured, int) and not isinstance(configured, bool):
+            return configured
+        return random.SystemRandom().randrange(2**32)  # leaves the global generators alone
     if not isinstance(seed, numbers.Integral) or isinstance(seed, bool) or seed < 0:
         raise invalid_argument("seed", seed, "None or an integer >= 0")
     return int(seed)

@@ -213,6 +213,26 @@ def test_plugin_import_pulls_in_nothing_heavy() -> None:
     assert loaded == []
 
 
+def test_resolve_seed_is_the_argument_else_the_setting_else_a_fresh_one() -> None:
+    from mltest import _settings
+    from mltest.errors import InvalidArgument
+
+    saved = _settings.snapshot()
+    try:
+        _settings.update({"seed": 5}, source="test")
+        assert _settings.resolve_seed(None) == 5
+        assert _settings.resolve_seed(0) == 0
+        _settings.update({"seed": "random"}, source="test")  # outside pytest, no run seed to follow
+        drawn = {_settings.resolve_seed(None) for _ in range(5)}
+        assert len(drawn) > 1 and all(0 <= s < 2**32 for s in drawn)
+    finally:
+        _settings.restore(saved)
+    for bad, shown in [(-1, "-1"), (1.5, "1.5"), ("7", "'7'"), (True, "True")]:
+        with pytest.raises(InvalidArgument) as caught:
+            _settings.resolve_seed(bad)
+        assert str(caught.value) == f"seed={shown} is not valid: expected None or an integer >= 0"
+
+
 def test_checks_default_to_the_runs_seed_and_settings_do_not_leak(pytester: pytest.Pytester) -> None:
     from mltest import _settings
 

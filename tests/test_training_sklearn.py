@@ -124,8 +124,8 @@ def test_passing_messages(credit) -> None:
     X, y = credit
     result = assert_learns(pipeline(LogisticRegression(max_iter=1000)), X, y)
     assert result.message == (
-        "assert_learns: Pipeline(... LogisticRegression) scored balanced_accuracy=0.6438 on 250 held-out rows, "
-        "+0.1438 over the DummyClassifier baseline (0.5); required margin 0.05"
+        "assert_learns: Pipeline(... LogisticRegression) scored balanced_accuracy=0.6438 on 250 held-out rows "
+        "(seed=0), +0.1438 over the DummyClassifier baseline (0.5); required margin 0.05"
     )
     assert result.table == [
         {"model": "Pipeline(... LogisticRegression)", "balanced_accuracy": pytest.approx(0.6438, abs=1e-4)},
@@ -144,12 +144,29 @@ def test_learns_catches_labels_shuffled_apart_from_features(credit) -> None:
         assert_learns(pipeline(LogisticRegression(max_iter=1000)), X, shuffled)
     message = str(caught.value)
     assert message.startswith(
-        "assert_learns: Pipeline(... LogisticRegression) scored balanced_accuracy=0.4943 on 250 held-out rows, "
-        "0.005714 below the DummyClassifier baseline (0.5); required: at least 0.55 (margin 0.05)."
+        "assert_learns: Pipeline(... LogisticRegression) scored balanced_accuracy=0.4943 on 250 held-out rows "
+        "(seed=0), 0.005714 below the DummyClassifier baseline (0.5); required: at least 0.55 (margin 0.05)."
     )
     assert "  - X and y have different row labels (pandas indexes)" in message
     assert "To silence this check: pass margin= a smaller number" in message
     assert caught.value.result.figures["baseline_score"] == 0.5
+
+
+def test_the_split_seed_comes_from_the_seed_setting_unless_given(credit) -> None:
+    X, y = credit
+    estimator = pipeline(LogisticRegression(max_iter=1000))
+    assert assert_learns(estimator, X, y).figures["seed"] == 0  # the run's --mltest-seed
+    other = assert_learns(estimator, X, y, seed=3)
+    assert other.figures["seed"] == 3
+    assert " held-out rows (seed=3), " in other.message
+    assert other.figures["score"] != assert_learns(estimator, X, y).figures["score"]  # another split
+    old = _settings.get("seed")
+    try:
+        _settings.update({"seed": 3}, source="test")
+        assert assert_learns(estimator, X, y).figures["score"] == other.figures["score"]
+        assert assert_can_overfit(estimator, X, y, min_score=0).figures["seed"] == 3
+    finally:
+        _settings.update({"seed": old}, source="test")
 
 
 def test_learns_margin_comes_from_the_setting_unless_given(credit) -> None:
@@ -172,7 +189,7 @@ def test_can_overfit_catches_an_over_regularised_model(credit) -> None:
     message = str(caught.value)
     assert message.startswith(
         "assert_can_overfit: Pipeline(... LogisticRegression) scored accuracy=0.7 on the 20 rows it was fitted "
-        "on; required: at least 0.95. A model that cannot learn 20 rows by heart will not learn the full data."
+        "on (seed=0); required: at least 0.95. A model that cannot learn 20 rows by heart will not learn the full data."
     )
     assert "    6 of 20 rows predicted wrong, for example:\n    row " in message
     assert "strong regularisation or too little capacity" in message
@@ -285,6 +302,16 @@ def test_fit_preserves_numpy_input() -> None:
             lambda X, y: assert_can_overfit(Ridge(), X, y, n_samples=1),
             mltest.InvalidArgument,
             "n_samples=1 is not valid: expected an integer >= 2",
+        ),
+        (
+            lambda X, y: assert_learns(Ridge(), X, y, seed=-1),
+            mltest.InvalidArgument,
+            "seed=-1 is not valid: expected None or an integer >= 0",
+        ),
+        (
+            lambda X, y: assert_can_overfit(Ridge(), X, y, seed="0"),
+            mltest.InvalidArgument,
+            "seed='0' is not valid: expected None or an integer >= 0",
         ),
         (
             lambda X, y: assert_deterministic(Ridge(), X, y, atol=-1),

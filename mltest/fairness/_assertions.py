@@ -221,7 +221,7 @@ def _check(
     max_difference, min_ratio = _thresholds(max_difference, min_ratio)
     if min_group_size is None:
         min_group_size = _settings.get("fairness_min_group_size")
-    used_seed = _settings.draw_seed(seed) if confidence is not None else None
+    used_seed = _settings.resolve_seed(seed) if confidence is not None else None
     if all(isinstance(m, str) and m in CONFUSION_METRICS for m in metric_names):
         # one counting pass (one Spark job) for every rate the check needs
         check_method(method)

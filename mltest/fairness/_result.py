@@ -152,7 +152,7 @@ def group_metrics(
             )
     elif not callable(metric):
         raise invalid_type("metric", metric, "a metric name or a callable f(y_true, y_pred) -> float")
-    used_seed = _settings.draw_seed(seed) if confidence is not None else None
+    used_seed = _settings.resolve_seed(seed) if confidence is not None else None
     if isinstance(metric, str) and metric in CONFUSION_METRICS:
         counts = prepare(
             y_true,

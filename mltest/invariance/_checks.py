@@ -252,7 +252,7 @@ def assert_invariant(
         tolerance = _settings.get("invariance_tolerance")
     tolerance = _number("tolerance", tolerance, 0, np.inf, "a number >= 0")
     max_rate = _max_rate(max_failure_rate)
-    show, seed = _show(show), _settings.draw_seed(seed)
+    show, seed = _show(show), _settings.resolve_seed(seed)
     predictor = Predictor(predict, output=output, prefer_proba=tolerance > 0, batch_size=batch_size)
     perturbed, source, before, after = _run(predictor, frame, perturbation, seed)
     figures = _figures(frame, source, perturbation, predictor, seed, tolerance=tolerance, max_failure_rate=max_rate)
@@ -330,7 +330,7 @@ def assert_directional(
     perturbation = _perturbation(perturbation)
     tolerance = _number("tolerance", tolerance, 0, np.inf, "a number >= 0")
     max_rate = _max_rate(max_failure_rate)
-    show, seed = _show(show), _settings.draw_seed(seed)
+    show, seed = _show(show), _settings.resolve_seed(seed)
     predictor = Predictor(predict, output=output, prefer_proba=True, batch_size=batch_size)
     perturbed, source, before, after = _run(predictor, frame, perturbation, seed)
     figures = _figures(

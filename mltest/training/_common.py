@@ -11,11 +11,10 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from mltest import _settings
 from mltest.errors import invalid_argument, invalid_type
 from mltest.report import CheckResult, conclude
 
-__all__ = ["check_number", "default_seed", "fail", "health_message", "seeded", "succeed"]
+__all__ = ["check_number", "fail", "health_message", "seeded", "succeed"]
 
 
 def health_message(
@@ -66,14 +65,6 @@ def check_number(
             bounds.append(f"<= {high}")
         raise invalid_argument(name, value, f"{kind} {' and '.join(bounds)}")
     return value
-
-
-def default_seed(seed: int | None) -> int:
-    """The seed a check uses: its own argument, else the project's ``seed`` setting, else 0."""
-    if seed is None:
-        configured = _settings.get("seed")
-        return configured if isinstance(configured, int) else 0
-    return check_number("seed", seed, low=0, integer=True)
 
 
 @contextmanager

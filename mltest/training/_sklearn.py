@@ -14,7 +14,7 @@ import numpy as np
 from mltest import _settings
 from mltest.errors import invalid_argument, invalid_type
 from mltest.report import CheckResult
-from mltest.training._common import check_number, default_seed, fail, health_message, seeded, succeed
+from mltest.training._common import check_number, fail, health_message, seeded, succeed
 
 __all__ = [
     "assert_can_overfit",
@@ -90,16 +90,16 @@ def _scorer(scoring: Any, default: str) -> tuple[Any, str]:
     raise invalid_type("scoring", scoring, "a scikit-learn scorer name (such as 'accuracy') or a callable")
 
 
-def _split(X: Any, y: Any, *, size: float | int, classifier: bool, random_state: int, train: bool) -> list[Any]:
+def _split(X: Any, y: Any, *, size: float | int, classifier: bool, seed: int, train: bool) -> list[Any]:
     from sklearn.model_selection import train_test_split
 
     key = "train_size" if train else "test_size"
     if classifier:
         try:
-            return train_test_split(X, y, stratify=y, random_state=random_state, **{key: size})
+            return train_test_split(X, y, stratify=y, random_state=seed, **{key: size})
         except ValueError:
             pass  # a class too small to stratify: fall back to a plain split
-    return train_test_split(X, y, random_state=random_state, **{key: size})
+    return train_test_split(X, y, random_state=seed, **{key: size})
 
 
 def _index_mismatch(X: Any, y: Any) -> bool:
@@ -142,7 +142,7 @@ def assert_learns(
     margin: float | None = None,
     scoring: Any = None,
     test_size: float = 0.25,
-    random_state: int = 0,
+    seed: int | None = None,
 ) -> CheckResult:
     """Assert that the estimator beats a dummy baseline on held-out data by ``margin``.
 
@@ -150,21 +150,21 @@ def assert_learns(
     ``estimator`` and a ``DummyClassifier(strategy="prior")`` or ``DummyRegressor()`` are
     fitted on the rest and scored with ``scoring`` (default: ``"balanced_accuracy"`` for
     classifiers, where the baseline scores 0.5, and ``"r2"`` for regressors, where it scores
-    about 0). ``margin`` defaults to the ``learns_margin`` setting (0.05).
+    about 0). ``margin`` defaults to the ``learns_margin`` setting (0.05). ``seed`` fixes the
+    split (default: the ``seed`` setting, which the pytest plugin sets from ``--mltest-seed``).
     """
     from sklearn.dummy import DummyClassifier, DummyRegressor
 
     _check_estimator(estimator)
     n, y_array = _check_xy(X, y)
     margin = check_number("margin", _settings.get("learns_margin") if margin is None else margin)
+    seed = _settings.resolve_seed(seed)
     check_number("test_size", test_size)
     if not (0 < test_size < 1 or (isinstance(test_size, int) and 1 <= test_size < n)):
         raise invalid_argument("test_size", test_size, f"a fraction in (0, 1) or a number of rows from 1 to {n - 1}")
     classifier = _is_classifier(estimator, y_array)
     scorer, metric = _scorer(scoring, "balanced_accuracy" if classifier else "r2")
-    X_train, X_test, y_train, y_test = _split(
-        X, y, size=test_size, classifier=classifier, random_state=random_state, train=False
-    )
+    X_train, X_test, y_train, y_test = _split(X, y, size=test_size, classifier=classifier, seed=seed, train=False)
     model = _fit_clone(estimator, X_train, y_train)
     baseline = DummyClassifier(strategy="prior") if classifier else DummyRegressor(strategy="mean")
     baseline.fit(X_train, y_train)
@@ -179,11 +179,12 @@ def assert_learns(
         "margin": margin,
         "n_train": n - n_test,
         "n_test": n_test,
+        "seed": seed,
     }
     table = [{"model": name, metric: score}, {"model": f"{baseline_name} (baseline)", metric: baseline_score}]
     if score >= baseline_score + margin:
         message = (
-            f"assert_learns: {name} scored {metric}={score:.4g} on {n_test} held-out rows, "
+            f"assert_learns: {name} scored {metric}={score:.4g} on {n_test} held-out rows (seed={seed}), "
             f"{score - baseline_score:+.4g} over the {baseline_name} baseline ({baseline_score:.4g}); "
             f"required margin {margin:g}"
         )
@@ -204,7 +205,7 @@ def assert_learns(
     gap = score - baseline_score
     relation = f"only {gap:.4g} above" if gap >= 0 else f"{-gap:.4g} below"
     message = health_message(
-        f"assert_learns: {name} scored {metric}={score:.4g} on {n_test} held-out rows, {relation} the "
+        f"assert_learns: {name} scored {metric}={score:.4g} on {n_test} held-out rows (seed={seed}), {relation} the "
         f"{baseline_name} baseline ({baseline_score:.4g}); "
         f"required: at least {baseline_score + margin:.4g} (margin {margin:g}).",
         evidence=[f"{row['model']}: {metric}={row[metric]:.4g}" for row in table],
@@ -232,32 +233,32 @@ def assert_can_overfit(
     n_samples: int = 20,
     min_score: float = 0.95,
     scoring: Any = None,
-    random_state: int = 0,
+    seed: int | None = None,
 ) -> CheckResult:
     """Assert that the estimator learns a tiny sample by heart: fitted on ``n_samples`` rows,
     it scores at least ``min_score`` on those same rows.
 
     ``scoring`` defaults to ``"accuracy"`` for classifiers and ``"r2"`` for regressors. A model
     that cannot fit 20 rows cannot learn the full data either: the features do not reach it,
-    or it is far too constrained.
+    or it is far too constrained. ``seed`` picks the sample (default: the ``seed`` setting).
     """
     _check_estimator(estimator)
     n, y_array = _check_xy(X, y)
     check_number("n_samples", n_samples, low=2, integer=True)
     check_number("min_score", min_score)
+    seed = _settings.resolve_seed(seed)
     classifier = _is_classifier(estimator, y_array)
     scorer, metric = _scorer(scoring, "accuracy" if classifier else "r2")
     if n_samples < n:
-        X_small, _, y_small, _ = _split(
-            X, y, size=n_samples, classifier=classifier, random_state=random_state, train=True
-        )
+        X_small, _, y_small, _ = _split(X, y, size=n_samples, classifier=classifier, seed=seed, train=True)
     else:
         X_small, y_small = X, y
     model = _fit_clone(estimator, X_small, y_small)
     score = float(scorer(model, X_small, y_small))
     size = _n_rows("X", X_small)
     name = _name(estimator)
-    figures = {"metric": metric, "score": score, "min_score": min_score, "n_samples": size}
+    figures = {"metric": metric, "score": score, "min_score": min_score, "n_samples": size, "seed": seed}
+    rows = f"the {size} rows it was fitted on" + (f" (seed={seed})" if n_samples < n else "")
     predicted = np.asarray(model.predict(X_small))
     truth = np.asarray(y_small)
     table = []
@@ -271,14 +272,11 @@ def assert_can_overfit(
                 }
             )
     if score >= min_score:
-        message = (
-            f"assert_can_overfit: {name} scored {metric}={score:.4g} on the {size} rows it was fitted on "
-            f"(required {min_score:g})"
-        )
+        message = f"assert_can_overfit: {name} scored {metric}={score:.4g} on {rows} (required {min_score:g})"
         return succeed("assert_can_overfit", message, figures, table)
     evidence = [f"row {r['row']}: y={r['y']!r}, predicted {r['predicted']!r}" for r in table]
     message = health_message(
-        f"assert_can_overfit: {name} scored {metric}={score:.4g} on the {size} rows it was fitted on; "
+        f"assert_can_overfit: {name} scored {metric}={score:.4g} on {rows}; "
         f"required: at least {min_score:g}. A model that cannot learn {size} rows by heart will not "
         "learn the full data.",
         evidence=([f"{int(np.sum(predicted != truth))} of {size} rows predicted wrong, for example:", *evidence])
@@ -329,7 +327,7 @@ def assert_deterministic(
     """
     _check_estimator(estimator)
     _check_xy(X, y)
-    seed = default_seed(seed)
+    seed = _settings.resolve_seed(seed)
     check_number("atol", atol, low=0)
     X_predict = X if X_predict is None else X_predict
     n = _n_rows("X_predict", X_predict)

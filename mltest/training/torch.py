@@ -33,9 +33,10 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from mltest import _settings
 from mltest.errors import InvalidArgument, invalid_argument, invalid_type
 from mltest.report import CheckResult
-from mltest.training._common import check_number, default_seed, fail, health_message, seeded, succeed
+from mltest.training._common import check_number, fail, health_message, seeded, succeed
 
 __all__ = [
     "assert_batch_independence",
@@ -355,7 +356,7 @@ def assert_params_update(
     _check_model(model)
     inputs, targets = _split_batch(batch, need_targets=True)
     frozen_names = _resolve_frozen(model, frozen)
-    seed = default_seed(seed)
+    seed = _settings.resolve_seed(seed)
     with _seeded(seed):
         clone, opt = _copy(model, optimizer)
         clone.train()
@@ -482,7 +483,7 @@ def assert_loss_decreases(
     inputs, targets = _split_batch(batch, need_targets=True)
     check_number("steps", steps, low=1, integer=True)
     check_number("min_decrease", min_decrease, low=0)
-    seed = default_seed(seed)
+    seed = _settings.resolve_seed(seed)
     with _seeded(seed):
         clone, opt = _copy(model, optimizer)
         clone.train()
@@ -582,7 +583,7 @@ def assert_overfits_batch(
     check_number("steps", steps, low=1, integer=True)
     if max_loss is not None:
         check_number("max_loss", max_loss)
-    seed = default_seed(seed)
+    seed = _settings.resolve_seed(seed)
     with _seeded(seed):
         clone, opt = _copy(model, optimizer)
         clone.train()
@@ -755,7 +756,7 @@ def assert_finite(
     _check_model(model)
     inputs, targets = _split_batch(batch, need_targets=True)
     check_number("steps", steps, low=1, integer=True)
-    seed = default_seed(seed)
+    seed = _settings.resolve_seed(seed)
     name = _name(model)
     table: list[dict[str, Any]] = []
     step = 0
@@ -879,7 +880,7 @@ def assert_initial_loss(
     _check_model(model, trainable=False)
     inputs, targets = _split_batch(batch, need_targets=True)
     check_number("rtol", rtol, low=0)
-    seed = default_seed(seed)
+    seed = _settings.resolve_seed(seed)
     with _seeded(seed):
         clone = copy.deepcopy(model)
         clone.train()
@@ -994,7 +995,7 @@ def assert_batch_independence(
     size = _batch_size(inputs)
     if size < 2:
         raise invalid_argument("batch", f"<inputs: {_describe(inputs)}>", "at least 2 samples, to compare them")
-    seed = default_seed(seed)
+    seed = _settings.resolve_seed(seed)
     parts = _parts(inputs)
     differentiable = all(p.is_floating_point() for p in parts)
     checked = list(range(min(n_samples, size)))
@@ -1126,7 +1127,7 @@ def assert_output_range(
         raise invalid_argument("high", high, f"a number >= low={low}")
     check_number("atol", atol, low=0)
     _check_mode(mode)
-    seed = default_seed(seed)
+    seed = _settings.resolve_seed(seed)
     with _seeded(seed):
         clone = copy.deepcopy(model)
         clone.train(mode == "train")
@@ -1233,7 +1234,7 @@ def assert_deterministic(
     inputs, targets = _split_batch(batch, need_targets=True)
     check_number("steps", steps, low=0, integer=True)
     check_number("atol", atol, low=0)
-    seed = default_seed(seed)
+    seed = _settings.resolve_seed(seed)
     runs = []
     for _ in range(2):
         with _seeded(seed):
