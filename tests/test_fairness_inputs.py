@@ -69,7 +69,17 @@ CASES = [
     (
         "empty input",
         lambda: mf.demographic_parity_difference([], [], sensitive_features=[]),
-        "y_pred is empty: expected at least one row",
+        "y_pred=[] is not valid: expected at least one row",
+    ),
+    (
+        "empty sensitive column",
+        lambda: mf.demographic_parity_difference(None, [0, 1, 0, 1], sensitive_features=[]),
+        "sensitive_features has 0 rows but y_pred has 4: every input needs one value per row",
+    ),
+    (
+        "seed below 0",
+        lambda: mltest.assert_demographic_parity(None, [0, 1], sensitive_features=["a", "b"], confidence=0.9, seed=-1),
+        "seed=-1 is not valid: expected None or an integer >= 0",
     ),
     (
         "unknown method",
@@ -112,7 +122,7 @@ CASES = [
         lambda: mf.demographic_parity_difference(
             None, "p", sensitive_features="sexx", data=pd.DataFrame({"p": [0, 1], "sex": ["a", "b"]})
         ),
-        "sensitive_features='sexx' is not valid: expected a column of data, one of ['p', 'sex']",
+        "sensitive_features='sexx' is not valid: expected a column of data, one of ['p', 'sex'] (did you mean 'sex'?)",
     ),
 ]
 

@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-from mltest.errors import InvalidArgument, invalid_argument
+from mltest.errors import invalid_argument
 from mltest.fairness import _inputs
 from mltest.fairness._metrics import _fpr, _selection_rate, _tpr, check_method, difference, prepare, ratio
 
@@ -38,8 +38,7 @@ def selection_rate(y_true: Any, y_pred: Any, *, pos_label: Any = 1, sample_weigh
     Same as ``fairlearn.metrics.selection_rate``.
     """
     pred = _inputs.to_numpy("y_pred", y_pred)
-    if len(pred) == 0:
-        raise InvalidArgument("y_pred is empty: expected at least one row")
+    _inputs.check_length("y_pred", pred, None)
     selected = pred == pos_label
     weights = _inputs.as_weights(sample_weight, n=len(pred))
     if weights is None:

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from mltest.errors import InvalidArgument, invalid_type
+from mltest.errors import InvalidArgument, invalid_argument, invalid_type
 
 __all__ = [
     "Column",
@@ -48,9 +48,7 @@ def from_data(name: str, value: Any, data: Any) -> Any:
             return data[value]
         except (KeyError, IndexError, TypeError):
             columns = list(getattr(data, "columns", []))
-            raise InvalidArgument(
-                f"{name}={value!r} is not valid: expected a column of data, one of {columns}"
-            ) from None
+            raise invalid_argument(name, value, f"a column of data, one of {columns}", choices=columns) from None
     return value
 
 
@@ -84,10 +82,10 @@ def to_numpy(name: str, value: Any) -> np.ndarray:
 
 
 def check_length(name: str, array: Any, n: int | None) -> None:
-    if len(array) == 0:
-        raise InvalidArgument(f"{name} is empty: expected at least one row")
     if n is not None and len(array) != n:
         raise InvalidArgument(f"{name} has {len(array)} rows but y_pred has {n}: every input needs one value per row")
+    if len(array) == 0:
+        raise invalid_argument(name, [], "at least one row")  # [] whatever the container: short and exact
 
 
 def _missing(array: np.ndarray) -> np.ndarray | None:

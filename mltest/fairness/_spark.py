@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from mltest.errors import InvalidArgument, invalid_type
+from mltest.errors import InvalidArgument, invalid_argument, invalid_type
 from mltest.fairness._metrics import Counts, check_groups
 
 __all__ = ["count"]
@@ -22,7 +22,7 @@ def _name(argument: str, value: Any, columns: list[str]) -> str:
     if not isinstance(value, str):
         raise invalid_type(argument, value, "a column name of the Spark DataFrame passed as data=")
     if value not in columns:
-        raise InvalidArgument(f"{argument}={value!r} is not valid: expected a column of data, one of {columns}")
+        raise invalid_argument(argument, value, f"a column of data, one of {columns}", choices=columns)
     return value
 
 
@@ -69,7 +69,7 @@ def count(
             aggregates.append(F.sum(F.when(cell, weight).otherwise(0.0)).alias(f"w{t}{p}"))
     rows = df.groupBy(*names).agg(*aggregates).collect()
     if not rows:
-        raise InvalidArgument("data is empty: expected at least one row")
+        raise invalid_argument("data", df, "at least one row")
     checks = ("bad_pred", "bad_true", "zero_pred", "minus_pred", "zero_true", "minus_true", "bad_weight")
     total = {k: sum(r[k] or 0 for r in rows) for k in checks}
     for label, prefix in (("y_pred", "pred"), ("y_true", "true")):
