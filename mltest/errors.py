@@ -9,6 +9,7 @@ wrong raises :class:`InvalidArgument` (a ``ValueError``) or :class:`InvalidArgum
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -46,7 +47,17 @@ class InvalidArgumentType(MltestError, TypeError):
 
 
 def _short_repr(value: Any, limit: int = 80) -> str:
+    """``repr(value)`` on one line, at most ``limit`` characters.
+
+    A value whose repr spans lines (a numpy array, a DataFrame) is described by its type and
+    shape when it has one, else its lines are joined, so every error stays one line.
+    """
     text = repr(value)
+    if "\n" in text:
+        shape = getattr(value, "shape", None)
+        if isinstance(shape, tuple):
+            return f"<{type(value).__name__} of shape {shape}>"
+        text = re.sub(r"\s*\n\s*", " ", text)
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 

@@ -8,6 +8,7 @@ from the few worst rows. Its verdict is a :class:`~mltest.report.CheckResult` ha
 
 from __future__ import annotations
 
+import difflib
 import numbers
 import sys
 from collections.abc import Sequence
@@ -413,6 +414,14 @@ def assert_cases(
     if isinstance(expected, str) and expected in frame.columns:
         wanted = frame.values(expected)
         frame = frame.drop(expected)
+    elif isinstance(expected, str) and difflib.get_close_matches(expected, [str(c) for c in frame.columns], n=1):
+        # a misspelt column name would otherwise be taken as the expected label of every case
+        raise invalid_argument(
+            "expected",
+            expected,
+            f"a column of cases {list(frame.columns)}, one value per case, or a single value",
+            choices=frame.columns,
+        )
     elif isinstance(expected, str) or (
         not isinstance(expected, (Sequence, np.ndarray)) and not hasattr(expected, "to_numpy")
     ):

@@ -19,12 +19,19 @@ from typing import Any
 
 import numpy as np
 
-from mltest.errors import invalid_argument, invalid_type
+from mltest.errors import MltestError, invalid_argument, invalid_type
 from mltest.invariance._frames import Frame
 
 __all__ = ["OUTPUTS", "Predictor"]
 
 OUTPUTS = ("auto", "proba", "predict")
+
+
+def _one_line(error: BaseException, limit: int = 300) -> str:
+    """``Type: message`` of an exception on one line (sklearn's feature-name errors span several)."""
+    text = " ".join(str(error).split())
+    text = text if len(text) <= limit else text[: limit - 3] + "..."
+    return f"{type(error).__name__}: {text}" if text else type(error).__name__
 
 
 def _describe(fn: Any) -> str:
@@ -50,6 +57,9 @@ class Predictor:
             raise invalid_argument("batch_size", batch_size, "None (one call) or a positive integer")
         self.batch_size = batch_size
         self.calls = 0
+        self.source = predict
+        if isinstance(predict, type):
+            raise invalid_type("predict", predict, f"a fitted model or a callable, not the class {predict.__name__}")
         has_proba = callable(getattr(predict, "predict_proba", None))
         has_predict = callable(getattr(predict, "predict", None))
         if has_proba or has_predict:
@@ -78,7 +88,14 @@ class Predictor:
         parts = []
         for start in range(0, n, step):
             batch = frame.native if step >= n else frame.slice(start, min(start + step, n))
-            parts.append(self._validate(self.fn(batch), min(step, n - start)))
+            try:
+                raw = self.fn(batch)
+            except (RuntimeError, ValueError, TypeError, IndexError, KeyError, AttributeError) as error:
+                if isinstance(error, MltestError):
+                    raise
+                expected = f"a model that can predict these rows; {self.label} raised {_one_line(error)}"
+                raise invalid_argument("predict", self.source, expected) from error
+            parts.append(self._validate(raw, min(step, n - start)))
             self.calls += 1
         out = np.concatenate(parts) if len(parts) > 1 else parts[0]
         return out

@@ -11,6 +11,13 @@ from mltest.errors import MltestError
 __all__ = ["add_parser", "run"]
 
 
+def _error_text(error: Exception) -> str:
+    """One line for an expected error; a missing file reads ``path: no such file or directory``."""
+    if isinstance(error, OSError) and error.filename is not None and error.strerror:
+        return f"{error.filename}: {error.strerror[0].lower()}{error.strerror[1:]}"
+    return str(error)
+
+
 def add_parser(commands: argparse._SubParsersAction) -> None:
     """Register ``mltest convert`` on the main parser."""
     parser = commands.add_parser(
@@ -64,7 +71,7 @@ def run(args: argparse.Namespace) -> int:
         try:
             result = convert_notebook(notebook, to=args.to, out_dir=args.out_dir, force=args.force)
         except (MltestError, OSError) as error:
-            print(f"mltest convert: error: {error}", file=sys.stderr)
+            print(f"mltest convert: error: {_error_text(error)}", file=sys.stderr)
             failures += 1
             continue
         for warning in result.warnings:
@@ -84,7 +91,7 @@ def _check(args: argparse.Namespace) -> int:
         try:
             status = check(notebook, to=args.to, out_dir=args.out_dir)
         except (MltestError, OSError) as error:
-            print(f"mltest convert: error: {error}", file=sys.stderr)
+            print(f"mltest convert: error: {_error_text(error)}", file=sys.stderr)
             problems += 1
             continue
         if not status.ok:

@@ -110,19 +110,51 @@ def _index_mismatch(X: Any, y: Any) -> bool:
     return not x_index.equals(y_index)
 
 
+# What an estimator's own fit or predict raises on data it cannot take (strings in a numeric
+# model, other feature names, NotFittedError, ...): reported as a bad argument, in one line.
+_MODEL_ERRORS = (ValueError, TypeError, KeyError, IndexError, AttributeError, RuntimeError)
+
+
+def _one_line(error: BaseException, limit: int = 300) -> str:
+    text = " ".join(str(error).split())
+    text = text if len(text) <= limit else text[: limit - 3] + "..."
+    return f"{type(error).__name__}: {text}" if text else type(error).__name__
+
+
 def _fit_clone(estimator: Any, X: Any, y: Any) -> Any:
     from sklearn.base import clone
 
-    return clone(estimator).fit(X, y)
+    model = clone(estimator)
+    try:
+        return model.fit(X, y)
+    except _MODEL_ERRORS as error:
+        raise invalid_argument(
+            "estimator",
+            estimator,
+            f"an estimator that can be fitted on X and y; {type(model).__name__}.fit raised {_one_line(error)}",
+        ) from error
 
 
-def _predictions(model: Any, X: Any) -> np.ndarray:
+def _call(model: Any, method: str, X: Any, name: str) -> np.ndarray:
+    """``model.<method>(X)`` as an array; an error of the model names the argument ``name``."""
+    try:
+        return np.asarray(getattr(model, method)(X))
+    except _MODEL_ERRORS as error:
+        value = model if name == "estimator" else X
+        raise invalid_argument(
+            name,
+            value,
+            f"rows the fitted estimator can predict; {type(model).__name__}.{method} raised {_one_line(error)}",
+        ) from error
+
+
+def _predictions(model: Any, X: Any, name: str = "estimator") -> np.ndarray:
     """The richest output of a fitted model: probabilities when it has them, else predictions."""
     try:
         predict_proba = model.predict_proba
     except AttributeError:
         predict_proba = None
-    return np.asarray(predict_proba(X) if callable(predict_proba) else model.predict(X))
+    return _call(model, "predict_proba" if callable(predict_proba) else "predict", X, name)
 
 
 def _row_label(X: Any, position: int) -> Any:
@@ -259,7 +291,7 @@ def assert_can_overfit(
     name = _name(estimator)
     figures = {"metric": metric, "score": score, "min_score": min_score, "n_samples": size, "seed": seed}
     rows = f"the {size} rows it was fitted on" + (f" (seed={seed})" if n_samples < n else "")
-    predicted = np.asarray(model.predict(X_small))
+    predicted = _call(model, "predict", X_small, "estimator")
     truth = np.asarray(y_small)
     table = []
     if classifier and predicted.shape == truth.shape:
@@ -329,12 +361,13 @@ def assert_deterministic(
     _check_xy(X, y)
     seed = _settings.resolve_seed(seed)
     check_number("atol", atol, low=0)
+    predict_name = "estimator" if X_predict is None else "X_predict"
     X_predict = X if X_predict is None else X_predict
     n = _n_rows("X_predict", X_predict)
     runs = []
     for _ in range(2):
         with seeded(seed):
-            runs.append(_predictions(_fit_clone(estimator, X, y), X_predict))
+            runs.append(_predictions(_fit_clone(estimator, X, y), X_predict, predict_name))
     first, second = runs
     name = _name(estimator)
     unset = _unset_random_states(estimator)
@@ -412,6 +445,7 @@ def assert_valid_predictions(
     _check_estimator(estimator)
     _, y_array = _check_xy(X, y)
     check_number("atol", atol, low=0)
+    predict_name = "estimator" if X_predict is None else "X_predict"
     X_predict = X if X_predict is None else X_predict
     n = _n_rows("X_predict", X_predict)
     classifier = _is_classifier(estimator, y_array)
@@ -422,7 +456,7 @@ def assert_valid_predictions(
     def problem(check: str, observed: str, expected: str) -> None:
         problems.append({"check": check, "observed": observed, "expected": expected})
 
-    predicted = np.asarray(model.predict(X_predict))
+    predicted = _call(model, "predict", X_predict, predict_name)
     expected_shape = (n, *y_array.shape[1:])
     if predicted.shape != expected_shape and not (predicted.shape == (n, 1) and y_array.ndim == 1):
         problem("predict shape", f"shape {predicted.shape}", f"shape {expected_shape}, one prediction per row")
@@ -451,7 +485,7 @@ def assert_valid_predictions(
         except AttributeError:
             predict_proba = None
         if callable(predict_proba):
-            proba = np.asarray(predict_proba(X_predict), dtype=float)
+            proba = _call(model, "predict_proba", X_predict, predict_name).astype(float)
             if proba.shape != (n, len(classes)):
                 problem(
                     "predict_proba shape", f"shape {proba.shape}", f"shape {(n, len(classes))}, one column per class"

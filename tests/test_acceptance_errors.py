@@ -1,0 +1,119 @@
+"""Bad input a new user gives: one line naming the argument, the value and what is allowed.
+
+Found by acceptance testing from the docs; each case was a raw traceback from inside a
+dependency, a multi-line message, or (a misspelt column name) a silently wrong check.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+import torch
+from sklearn.linear_model import LogisticRegression
+
+import mltest
+import mltest.training.torch as mt
+from mltest import perturb
+from mltest.errors import InvalidArgument, InvalidArgumentType
+from mltest.training import assert_deterministic, assert_learns, assert_valid_predictions
+
+pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+
+NUMERIC = ["job", "credit_amount", "duration", "age"]
+
+
+@pytest.fixture(scope="module")
+def credit(german_credit: pd.DataFrame) -> dict:
+    X = german_credit[NUMERIC]
+    y = german_credit["risk"]
+    return {"X": X, "y": y, "all": german_credit.drop(columns="risk"), "model": LogisticRegression().fit(X, y)}
+
+
+def _one_line(error: pytest.ExceptionInfo) -> str:
+    text = str(error.value)
+    assert "\n" not in text, text
+    return text
+
+
+def test_a_multi_line_value_is_shown_on_one_line(credit: dict) -> None:
+    with pytest.raises(InvalidArgumentType) as info:
+        mltest.assert_invariant(credit["model"], credit["X"].to_numpy(), perturb.shift("age", 1))
+    assert _one_line(info) == (
+        "data=<ndarray of shape (1000, 4)> has type ndarray: expected a pandas or polars DataFrame"
+    )
+    with pytest.raises(InvalidArgumentType) as info:
+        mt.assert_finite(torch.nn.Linear(4, 2), (np.zeros((4, 4)), np.zeros(4)), loss_fn=torch.nn.MSELoss())
+    assert _one_line(info).startswith("batch=(array([[0., 0., 0., 0.], [0., 0., 0., 0.],")
+
+
+def test_invariance_refuses_a_model_class(credit: dict) -> None:
+    with pytest.raises(InvalidArgumentType) as info:
+        mltest.assert_invariant(LogisticRegression, credit["X"], perturb.shift("age", 1))
+    assert _one_line(info).endswith(
+        "has type type: expected a fitted model or a callable, not the class LogisticRegression"
+    )
+
+
+def test_invariance_names_an_unfitted_model(credit: dict) -> None:
+    with pytest.raises(InvalidArgument) as info:
+        mltest.assert_invariant(LogisticRegression(), credit["X"], perturb.shift("age", 1))
+    assert _one_line(info) == (
+        "predict=LogisticRegression() is not valid: expected a model that can predict these rows; "
+        "LogisticRegression.predict raised NotFittedError: This LogisticRegression instance is not fitted yet. "
+        "Call 'fit' with appropriate arguments before using this estimator."
+    )
+
+
+def test_invariance_names_data_the_model_was_not_trained_on(credit: dict) -> None:
+    with pytest.raises(InvalidArgument) as info:
+        mltest.assert_invariant(credit["model"], credit["all"], perturb.shift("age", 1))
+    assert _one_line(info).startswith(
+        "predict=LogisticRegression() is not valid: expected a model that can predict these rows; "
+        "LogisticRegression.predict raised ValueError: The feature names should match those that were passed "
+        "during fit. Feature names unseen at fit time: - checking_account"
+    )
+
+
+def test_a_misspelt_expected_column_is_not_taken_for_a_label(credit: dict) -> None:
+    cases = credit["X"].head(2).assign(expected=[1, 1])
+    with pytest.raises(InvalidArgument) as info:
+        mltest.assert_cases(credit["model"], cases, "expectd")
+    assert _one_line(info) == (
+        "expected='expectd' is not valid: expected a column of cases "
+        "['job', 'credit_amount', 'duration', 'age', 'expected'], one value per case, or a single value "
+        "(did you mean 'expected'?)"
+    )
+    # a label that is not close to a column name is still one expected value for every case
+    words = pd.DataFrame({"text": ["good", "great"]})
+    assert mltest.assert_cases(lambda frame: np.array(["pos"] * len(frame)), words, "pos").outcome == "passed"
+
+
+def test_training_names_an_estimator_that_cannot_fit_the_data(credit: dict) -> None:
+    with pytest.raises(InvalidArgument) as info:
+        assert_learns(LogisticRegression(), credit["all"], credit["y"])
+    assert _one_line(info) == (
+        "estimator=LogisticRegression() is not valid: expected an estimator that can be fitted on X and y; "
+        "LogisticRegression.fit raised ValueError: could not convert string to float: 'female'"
+    )
+
+
+def test_training_names_x_predict_the_model_cannot_predict(credit: dict) -> None:
+    for check in (assert_valid_predictions, assert_deterministic):
+        with pytest.raises(InvalidArgument) as info:
+            check(LogisticRegression(), credit["X"], credit["y"], X_predict=credit["X"][["job", "age"]])
+        assert _one_line(info).startswith(
+            "X_predict=<DataFrame of shape (1000, 2)> is not valid: expected rows the fitted estimator can predict; "
+            "LogisticRegression.predict"
+        )
+
+
+@pytest.mark.parametrize("check", [[], ["--check"]])
+def test_convert_names_a_notebook_that_does_not_exist(
+    check: list[str], tmp_path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    from mltest.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    assert main(["convert", "notebooks/nope.ipynb", *check]) == 1
+    assert capsys.readouterr().err == "mltest convert: error: notebooks/nope.ipynb: no such file or directory\n"
