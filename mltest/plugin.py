@@ -140,8 +140,37 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     report.session_results.clear()
 
 
+_PACKAGE = str(Path(__file__).resolve().parent)
+
+
+def _hide_mltest_frames(excinfo: pytest.ExceptionInfo) -> None:
+    """End the traceback of a failed check or a bad argument at the call in the user's code.
+
+    The frames inside mltest that raised it (the check, ``conclude``) say nothing the message
+    does not: drop the trailing run of them, as pytest does for its own helpers.
+    """
+    tb = excinfo.tb
+    last_outside = None
+    while tb is not None:
+        if not tb.tb_frame.f_code.co_filename.startswith(_PACKAGE):
+            last_outside = tb
+        tb = tb.tb_next
+    if last_outside is not None and last_outside.tb_next is not None:
+        last_outside.tb_next = None
+        excinfo.traceback = _pytest_traceback(excinfo.tb)
+
+
+def _pytest_traceback(tb: Any) -> Any:
+    from _pytest._code.code import Traceback
+
+    return Traceback(tb)
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Any:
+    excinfo = call.excinfo
+    if excinfo is not None and excinfo.errisinstance(MltestError) and not item.config.getoption("fulltrace"):
+        _hide_mltest_frames(excinfo)  # --fulltrace shows every frame
     test_report = yield
     if report.session_results:
         results = []

@@ -117,3 +117,26 @@ def test_convert_names_a_notebook_that_does_not_exist(
     monkeypatch.chdir(tmp_path)
     assert main(["convert", "notebooks/nope.ipynb", *check]) == 1
     assert capsys.readouterr().err == "mltest convert: error: notebooks/nope.ipynb: no such file or directory\n"
+
+
+def test_a_failure_traceback_ends_at_the_users_call(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        test_user="""
+        import pandas as pd
+        import mltest
+
+        def test_schema():
+            data = pd.DataFrame({"age": [30, 40]})
+            mltest.assert_schema(data, mltest.infer_schema(data.assign(age=[30, 31])))
+
+        def test_bad_argument():
+            mltest.assert_no_leakage(pd.DataFrame({"a": [1]}), pd.DataFrame({"a": [1]}), max_overlap=-1)
+        """
+    )
+    output = pytester.runpytest("-p", "no:randomly").stdout.str()
+    assert ">       mltest.assert_schema(data, mltest.infer_schema(data.assign(age=[30, 31])))" in output
+    assert "E       mltest.errors.CheckFailed: 1 schema check failed in 1 column" in output
+    assert "E       mltest.errors.InvalidArgument: max_overlap=-1 is not valid" in output
+    assert "def conclude" not in output and "mltest/schema" not in output and "mltest/report.py" not in output
+    full = pytester.runpytest("-p", "no:randomly", "--fulltrace").stdout.str()
+    assert "def conclude" in full
