@@ -199,6 +199,30 @@ def test_generated_tests_catch_a_model_that_learns_nothing(default_project, shar
     assert "baseline" in result.stdout
 
 
+def test_params_that_do_not_fit_the_data_are_named(default_project, shared_env, tmp_path):
+    """A misspelt column or a numeric target: the stage names the setting and what to change."""
+    params = yaml.safe_load((default_project / "params.yaml").read_text(encoding="utf-8"))
+    params["features"]["sensitive"] = ["gender"]
+    wrong = tmp_path / "wrong-column.yaml"
+    wrong.write_text(yaml.safe_dump(params), encoding="utf-8")
+    prepare = [python(shared_env), "-m", "my_ml_project", "--params"]
+    result = run([*prepare, str(wrong), "prepare"], default_project, shared_env, ok=False)
+    assert result.returncode == 1
+    assert result.stderr == (
+        "my-ml-project prepare: error: params.yaml: features.sensitive names the column 'gender', which "
+        "data/raw/german_credit.csv does not have. Its columns: risk, sex, job, housing, saving_accounts, "
+        "checking_account, credit_amount, duration, purpose, age.\n"
+    )
+    params["features"]["sensitive"] = ["sex"]
+    params["data"]["target"] = "credit_amount"
+    numeric = tmp_path / "numeric-target.yaml"
+    numeric.write_text(yaml.safe_dump(params), encoding="utf-8")
+    result = run([*prepare, str(numeric), "prepare"], default_project, shared_env, ok=False)
+    assert result.returncode == 1
+    assert "data.target 'credit_amount' has 921 distinct value(s), the rarest in 1 row(s)" in result.stderr
+    assert "make classes in the data first" in result.stderr
+
+
 def test_the_readmes_own_data_steps_work_with_another_dataset(default_project, shared_env, tmp_path):
     """The generated README's "Use your own data" steps, on scikit-learn's iris data (3 classes)."""
     from sklearn.datasets import load_iris

@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from {{ cookiecutter.package_name }}.config import load_params
+from {{ cookiecutter.package_name }}.config import ParamsError, check_columns, load_params
 from {{ cookiecutter.package_name }}.data import load_raw, split
 from {{ cookiecutter.package_name }}.predict import predict
 from {{ cookiecutter.package_name }}.train import train
@@ -27,6 +27,16 @@ def each(values: list, what: str, *, names: int = 1) -> list:
     return values or [pytest.param(*[None] * names, marks=skip)]
 
 
+def fit_params(function, *args):
+    """`function(*args)`; when params.yaml does not fit the data (ParamsError), the tests that
+    need it fail with the message alone."""
+    try:
+        return function(*args)
+    except ParamsError as error:
+        message = str(error)
+    pytest.fail(message, pytrace=False)
+
+
 @pytest.fixture(scope="session")
 def params() -> dict:
     return PARAMS
@@ -37,17 +47,24 @@ def raw_data(params) -> pd.DataFrame:
     path = ROOT / params["data"]["raw"]
     if not path.exists():
         pytest.skip(f"no data at {path.relative_to(ROOT)}: add it (README, 'Use your own data')")
-    return load_raw(path)
+    data = load_raw(path)
+    fit_params(check_columns, params, data.columns, params["data"]["raw"])
+    return data
 
 
 @pytest.fixture(scope="session")
-def train_data(raw_data, params) -> pd.DataFrame:
-    return split(raw_data, params["data"])[0]
+def splits(raw_data, params) -> tuple[pd.DataFrame, pd.DataFrame]:
+    return fit_params(split, raw_data, params["data"])
 
 
 @pytest.fixture(scope="session")
-def test_data(raw_data, params) -> pd.DataFrame:
-    return split(raw_data, params["data"])[1]
+def train_data(splits) -> pd.DataFrame:
+    return splits[0]
+
+
+@pytest.fixture(scope="session")
+def test_data(splits) -> pd.DataFrame:
+    return splits[1]
 
 
 @pytest.fixture(scope="session")

@@ -13,7 +13,12 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from {{ cookiecutter.package_name }}.config import PARAMS_FILE, load_params
+from {{ cookiecutter.package_name }}.config import (
+    PARAMS_FILE,
+    ParamsError,
+    check_columns,
+    load_params,
+)
 
 PROG = "{{ cookiecutter.__project_slug }}"
 
@@ -39,7 +44,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         params = load_params(args.params)
         return run(args, params)
-    except (OSError, KeyError) as error:
+    except (OSError, KeyError, ParamsError) as error:
         print(f"{PROG} {args.command}: error: {error}", file=sys.stderr)
         return 1
 
@@ -52,19 +57,21 @@ def run(args: argparse.Namespace, params: dict) -> int:
         train_path, test_path = prepare(params)
         print(f"wrote {train_path} and {test_path}")
     elif args.command == "train":
-        from {{ cookiecutter.package_name }}.data import load_prepared
+        from {{ cookiecutter.package_name }}.data import PREPARED_DIR, load_prepared
         from {{ cookiecutter.package_name }}.train import save_model, train
 
         train_data, _ = load_prepared()
+        check_columns(params, train_data.columns, PREPARED_DIR / "train.csv")
         print(f"wrote {save_model(train(train_data, params))}")
     elif args.command == "evaluate":
         import json
 
-        from {{ cookiecutter.package_name }}.data import load_prepared
+        from {{ cookiecutter.package_name }}.data import PREPARED_DIR, load_prepared
         from {{ cookiecutter.package_name }}.evaluate import write_reports
         from {{ cookiecutter.package_name }}.train import load_model
 
         _, test_data = load_prepared()
+        check_columns(params, test_data.columns, PREPARED_DIR / "test.csv")
         model = load_model()
         metrics = write_reports(model, test_data, params)
         print(json.dumps(metrics, indent=2))

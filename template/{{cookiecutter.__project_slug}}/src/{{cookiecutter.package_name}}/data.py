@@ -8,6 +8,8 @@ from typing import Any
 import pandas as pd
 from sklearn.model_selection import train_test_split
 
+from {{ cookiecutter.package_name }}.config import ParamsError, check_columns
+
 PREPARED_DIR = Path("data/prepared")
 
 
@@ -21,6 +23,7 @@ def split(data: pd.DataFrame, params: dict[str, Any]) -> tuple[pd.DataFrame, pd.
 
     `params` is the `data` section of params.yaml (target, test_size, seed).
     """
+    check_target(data, params["target"])
     train, test = train_test_split(
         data,
         test_size=params["test_size"],
@@ -28,6 +31,24 @@ def split(data: pd.DataFrame, params: dict[str, Any]) -> tuple[pd.DataFrame, pd.
         stratify=data[params["target"]],
     )
     return train.reset_index(drop=True), test.reset_index(drop=True)
+
+
+def check_target(data: pd.DataFrame, target: str) -> None:
+    """Raise ParamsError unless `target` is a class label a stratified split can use."""
+    labels = data[target]
+    counts = labels.value_counts()
+    if labels.isna().any():
+        problem = f"has {labels.isna().sum()} missing values: drop those rows from the data"
+    elif len(counts) < 2 or counts.min() < 2:
+        problem = (
+            f"has {len(counts)} distinct value(s), the rarest in {counts.min()} row(s); the model "
+            "is a classifier, so it needs at least two classes of two rows or more each. "
+            "For a numeric target, make classes in the data first, for example 1 above the "
+            "median and 0 otherwise"
+        )
+    else:
+        return
+    raise ParamsError(f"params.yaml: data.target {target!r} {problem}.")
 
 
 def load_prepared(directory: Path | str = PREPARED_DIR) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -38,7 +59,9 @@ def load_prepared(directory: Path | str = PREPARED_DIR) -> tuple[pd.DataFrame, p
 
 def prepare(params: dict[str, Any], out_dir: Path | str = PREPARED_DIR) -> tuple[Path, Path]:
     """The `prepare` stage: read the raw data, split it, write train.csv and test.csv."""
-    train, test = split(load_raw(params["data"]["raw"]), params["data"])
+    raw = load_raw(params["data"]["raw"])
+    check_columns(params, raw.columns, params["data"]["raw"])
+    train, test = split(raw, params["data"])
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     train.to_csv(out_dir / "train.csv", index=False)
