@@ -24,6 +24,11 @@ from conftest import GERMAN_CREDIT, ROOT
 import mltest
 import mltest.cli
 
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10
+    import tomli as tomllib
+
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
 

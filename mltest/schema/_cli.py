@@ -14,7 +14,7 @@ __all__ = ["add_parser", "check", "infer"]
 
 def add_parser(commands: argparse._SubParsersAction) -> None:
     """Register ``mltest schema`` on the main parser."""
-    schema = commands.add_parser("schema", help="data schemas (pandera): infer one from data")
+    schema = commands.add_parser("schema", help="data schemas (pandera): infer one from data, check data against one")
     actions = schema.add_subparsers(dest="action", metavar="ACTION", required=True)
     infer_parser = actions.add_parser(
         "infer",
