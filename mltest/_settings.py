@@ -72,16 +72,27 @@ def update(values: dict[str, Any], *, source: str) -> None:
 
 def _convert(name: str, raw: Any, source: str) -> Any:
     default = DEFAULTS[name][0]
+    # "[tool.mltest]: seed=..."; a source ending in "_" is the prefix of an ini option: "ini option mltest_seed=..."
+    label = f"{source}{name}" if source.endswith("_") else f"{source}: {name}"
     if name == "seed" and str(raw) == "random":
         return "random"
     if name in _CHOICES:
         if raw not in _CHOICES[name]:
-            raise invalid_argument(f"{source}: {name}", raw, f"one of {_CHOICES[name]}", choices=_CHOICES[name])
+            raise invalid_argument(label, raw, f"one of {_CHOICES[name]}", choices=_CHOICES[name])
         return raw
+    if name == "seed":
+        try:
+            seed = int(raw)
+        except (TypeError, ValueError):
+            seed = -1
+        if isinstance(raw, (bool, float)) or not 0 <= seed < 2**32:
+            raise invalid_argument(label, raw, "an integer from 0 to 2**32 - 1, or 'random'")
+        return seed
     try:
         return type(default)(raw)
     except (TypeError, ValueError):
-        raise invalid_argument(f"{source}: {name}", raw, f"a {type(default).__name__}") from None
+        kind = "an integer" if isinstance(default, int) else f"a {type(default).__name__}"
+        raise invalid_argument(label, raw, kind) from None
 
 
 def snapshot() -> dict[str, Any]:

@@ -140,3 +140,33 @@ def test_a_failure_traceback_ends_at_the_users_call(pytester: pytest.Pytester) -
     assert "def conclude" not in output and "mltest/schema" not in output and "mltest/report.py" not in output
     full = pytester.runpytest("-p", "no:randomly", "--fulltrace").stdout.str()
     assert "def conclude" in full
+
+
+@pytest.mark.parametrize(
+    ("setting", "args", "error"),
+    [
+        (
+            "seed = -3",
+            [],
+            "ERROR: mltest: [tool.mltest]: seed=-3 is not valid: expected an integer from 0 to 2**32 - 1, or 'random'",
+        ),
+        (
+            'fairness_min_group_size = "x"',
+            [],
+            "ERROR: mltest: [tool.mltest]: fairness_min_group_size='x' is not valid: expected an integer",
+        ),
+        (
+            "",
+            ["-o", "mltest_seed=xyz"],
+            "ERROR: mltest: ini option mltest_seed='xyz' is not valid: expected an integer from 0 to 2**32 - 1, "
+            "or 'random'",
+        ),
+    ],
+)
+def test_a_bad_setting_names_where_it_came_from(
+    pytester: pytest.Pytester, setting: str, args: list[str], error: str
+) -> None:
+    pytester.makepyprojecttoml(f"[tool.mltest]\n{setting}\n")
+    pytester.makepyfile("def test_nothing():\n    pass\n")
+    result = pytester.runpytest(*args)
+    assert error in result.stderr.lines
