@@ -47,7 +47,14 @@ def statuses(files: Sequence[str], *, out_dir: Path | None = None) -> list[SyncS
     for notebook, module in _targets(files).items():
         if not notebook.exists():
             result.append(
-                SyncStatus(notebook, module or notebook, "orphan", f"{module}: its notebook {notebook} does not exist")
+                SyncStatus(
+                    notebook,
+                    module or notebook,
+                    "orphan",
+                    f"{module}: its notebook {notebook} does not exist"
+                    if module is not None
+                    else f"{notebook}: no such notebook",
+                )
             )
             continue
         result.append(check(notebook, to=module, out_dir=out_dir))

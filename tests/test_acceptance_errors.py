@@ -170,3 +170,28 @@ def test_a_bad_setting_names_where_it_came_from(
     pytester.makepyfile("def test_nothing():\n    pass\n")
     result = pytester.runpytest(*args)
     assert error in result.stderr.lines
+
+
+def test_a_callable_metric_with_the_wrong_signature_is_named(german_credit: pd.DataFrame) -> None:
+    y, sex = german_credit["risk"], german_credit["sex"]
+    with pytest.raises(InvalidArgument) as info:
+        mltest.assert_group_metric(y, y, sensitive_features=sex, metric=lambda y_true: 0.0, max_difference=0.1)
+    assert _one_line(info).endswith(
+        "is not valid: expected a callable f(y_true, y_pred) returning one number; it raised TypeError: "
+        "test_a_callable_metric_with_the_wrong_signature_is_named.<locals>.<lambda>() takes 1 positional argument "
+        "but 2 were given"
+    )
+    with pytest.raises(InvalidArgument, match=r"f\(y_true, y_pred, sample_weight=...\) returning one number"):
+        mltest.assert_group_metric(
+            y, y, sensitive_features=sex, metric=lambda a, b: 0.0, sample_weight=[1.0] * len(y), max_difference=0.1
+        )
+
+
+def test_notebook_sync_names_a_notebook_that_does_not_exist(
+    tmp_path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    from mltest.hooks import notebook_sync
+
+    monkeypatch.chdir(tmp_path)
+    assert notebook_sync.main(["gone.ipynb"]) == 1
+    assert "mltest-notebook-sync: gone.ipynb: no such notebook" in capsys.readouterr().out

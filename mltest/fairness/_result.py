@@ -244,9 +244,18 @@ def _row_metric(metric, y_true, y_pred, sensitive_features, sample_weight, data,
     else:
 
         def call(rows_: np.ndarray) -> float:
-            if weights is None:
-                return float(metric(true[rows_], pred[rows_]))
-            return float(metric(true[rows_], pred[rows_], sample_weight=weights[rows_]))
+            try:
+                if weights is None:
+                    return float(metric(true[rows_], pred[rows_]))
+                return float(metric(true[rows_], pred[rows_], sample_weight=weights[rows_]))
+            except (TypeError, ValueError, IndexError, KeyError, ZeroDivisionError) as error:
+                needs = "f(y_true, y_pred, sample_weight=...)" if weights is not None else "f(y_true, y_pred)"
+                text = " ".join(str(error).split())[:300]
+                raise invalid_argument(
+                    "metric",
+                    metric,
+                    f"a callable {needs} returning one number; it raised {type(error).__name__}: {text}",
+                ) from error
 
         order = np.argsort(group, kind="stable")
         members = np.split(order, np.cumsum(rows)[:-1])
