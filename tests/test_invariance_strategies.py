@@ -16,6 +16,7 @@ from threadpoolctl import threadpool_limits
 import mltest
 from mltest import perturb, strategies
 from mltest.errors import CheckFailed, InvalidArgument, InvalidArgumentType
+from mltest.schema import SchemaFileError
 
 SCHEMA = pa.DataFrameSchema(
     {
@@ -143,8 +144,8 @@ def test_schema_files_are_accepted(tmp_path) -> None:
         ),
         (
             lambda: strategies.data_frames("missing.yaml"),
-            InvalidArgument,
-            "schema='missing.yaml' is not valid: expected a pandera schema or the path of a YAML/JSON schema file",
+            SchemaFileError,
+            "schema file 'missing.yaml' does not exist",
         ),
         (
             lambda: strategies.data_frames(SCHEMA, min_size=3, max_size=2),

@@ -24,12 +24,10 @@ __all__ = ["data_frames", "rows"]
 
 def _load(schema: Any) -> Any:
     if isinstance(schema, (str, Path)):
-        path = Path(schema)
-        if not path.is_file():
-            raise invalid_argument("schema", str(schema), "a pandera schema or the path of a YAML/JSON schema file")
-        import pandera.pandas as pa
+        # the same reader as assert_schema: a missing file, bad YAML or a misspelt key is one clear error
+        from mltest.schema import load_schema
 
-        return pa.DataFrameSchema.from_json(path) if path.suffix == ".json" else pa.DataFrameSchema.from_yaml(path)
+        return load_schema(schema)
     return schema
 
 
