@@ -255,3 +255,17 @@ def test_other_polars_dtypes_round_trip(tmp_path: Path) -> None:
     assert "  day:\n    dtype: Date\n" in text
     assert "  flag:\n    dtype: Boolean\n    nullable: true\n" in text
     assert mltest.assert_schema(frame, path).passed
+
+
+def test_float_ranges_are_written_without_rounding_noise() -> None:
+    import pandas as pd
+
+    import mltest
+
+    data = pd.DataFrame({"x": [0.1, 0.2, 40.7], "tight": [1e6, 1e6 + 1e-3, 1e6 + 2e-3]})
+    schema = mltest.infer_schema(data)
+    checks = {name: column.checks[0].statistics for name, column in schema.columns.items()}
+    assert (checks["x"]["min_value"], checks["x"]["max_value"]) == (0.0, 44.76)
+    # a range narrower than 6 digits can show keeps its exact bounds rather than lose data
+    assert checks["tight"]["min_value"] <= 1e6 and checks["tight"]["max_value"] >= 1e6 + 2e-3
+    mltest.assert_schema(data, schema)

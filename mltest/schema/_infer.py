@@ -104,4 +104,7 @@ def _range(low: Any, high: Any, margin: float, integer: bool) -> tuple[Any, Any]
         new_high = min(new_high, 0)
     if integer:
         return int(new_low), int(new_high)
-    return float(new_low), float(new_high)
+    # 6 significant digits keep the file readable (44.62, not 44.620000000000005), as long as
+    # the rounded range still holds every value seen.
+    tidy_low, tidy_high = float(f"{new_low:.6g}"), float(f"{new_high:.6g}")
+    return (tidy_low if tidy_low <= low else float(new_low)), (tidy_high if tidy_high >= high else float(new_high))
