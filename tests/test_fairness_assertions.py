@@ -94,7 +94,8 @@ def test_failure_message_shows_table_worst_pair_figure_and_threshold() -> None:
         "Likely causes: the model (or the labels it learnt from) treats these groups differently, or another "
         "feature stands in for the sensitive one. To change the check: pass max_difference=/min_ratio=, or set "
         "fairness_max_difference / fairness_min_ratio in [tool.mltest]; with small groups, pass confidence=0.95 "
-        "so that noise alone cannot fail it."
+        "so that noise alone cannot fail it (what the data cannot decide is then reported as inconclusive, which "
+        'fails unless inconclusive = "pass").'
     )
     result = info.value.result
     assert result.figures == {
