@@ -157,13 +157,7 @@ def _hide_mltest_frames(excinfo: pytest.ExceptionInfo) -> None:
         tb = tb.tb_next
     if last_outside is not None and last_outside.tb_next is not None:
         last_outside.tb_next = None
-        excinfo.traceback = _pytest_traceback(excinfo.tb)
-
-
-def _pytest_traceback(tb: Any) -> Any:
-    from _pytest._code.code import Traceback
-
-    return Traceback(tb)
+        excinfo.traceback = type(excinfo.traceback)(excinfo.tb)  # pytest's Traceback, rebuilt
 
 
 @pytest.hookimpl(wrapper=True)
