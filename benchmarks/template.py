@@ -22,13 +22,15 @@ import resource
 import statistics
 import subprocess
 import sys
-import sysconfig
 import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "examples"))
+from demo import shared_venv  # noqa: E402  (one helper for the demo, this benchmark and the tests)
+
 BIN = Path(sys.executable).parent
 COPY_TARGET = 2.0
 TEST_TARGET = 60.0
@@ -44,19 +46,6 @@ def timed(command: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, fl
     if result.returncode != 0:
         raise SystemExit(f"{' '.join(command)} failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
     return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-
-
-def shared_venv(path: Path) -> Path:
-    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(path)], check=True)
-    purelib = subprocess.run(
-        [str(path / "bin" / "python"), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.strip()
-    shared = sysconfig.get_paths()["purelib"]
-    Path(purelib, "_mltest_shared.pth").write_text(f"import site; site.addsitedir({shared!r})\n", encoding="utf-8")
-    return path
 
 
 def line(what: str, runs: list[tuple[float, float]], target: float) -> None:

@@ -15,28 +15,18 @@ import os
 import shutil
 import subprocess
 import sys
-import sysconfig
 import warnings
 from pathlib import Path
 
 import pytest
 import yaml
-from conftest import ROOT
+from conftest import ROOT, shared_venv
 
 
 @pytest.fixture(scope="module")
 def ci_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     """A runner-like environment: its `python` is a venv that sees this repository's packages."""
-    venv = tmp_path_factory.mktemp("ci-runner") / "venv"
-    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
-    purelib = subprocess.run(
-        [str(venv / "bin" / "python"), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.strip()
-    shared = sysconfig.get_paths()["purelib"]
-    Path(purelib, "_mltest_shared.pth").write_text(f"import site; site.addsitedir({shared!r})\n")
+    venv = shared_venv(tmp_path_factory.mktemp("ci-runner") / "venv")
     env = {
         **os.environ,
         "PATH": os.pathsep.join([str(venv / "bin"), str(Path(sys.executable).parent), os.environ["PATH"]]),

@@ -16,12 +16,11 @@ import os
 import shutil
 import subprocess
 import sys
-import sysconfig
 from pathlib import Path
 
 import pytest
 import yaml
-from conftest import ROOT
+from conftest import ROOT, shared_venv
 
 OTHER = {
     "project_name": "Crédit Risk (batch)",
@@ -47,18 +46,7 @@ def template_copy(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def shared_env(tmp_path_factory) -> dict[str, str]:
     """A virtual environment that sees this repository's packages, and the environment variables to use it."""
-    venv = tmp_path_factory.mktemp("shared") / "venv"
-    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
-    site_packages = Path(
-        subprocess.run(
-            [str(venv / "bin" / "python"), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-    )
-    shared = sysconfig.get_paths()["purelib"]
-    (site_packages / "_mltest_shared.pth").write_text(f"import site; site.addsitedir({shared!r})\n")
+    venv = shared_venv(tmp_path_factory.mktemp("shared") / "venv")
     env = {
         **os.environ,
         "VENV": str(venv),
