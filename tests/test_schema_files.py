@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas
 import pytest
-from conftest import GERMAN_CREDIT
+from conftest import GERMAN_CREDIT, ROOT
 
 import mltest
 from mltest.cli import main
@@ -41,6 +41,39 @@ BAD_SCHEMAS = {
         "has schema_type='series', api=None: expected a pandas schema (schema_type: dataframe) "
         "or a polars schema (schema_type: polars_dataframe)",
     ),
+    # a misspelt top-level key would be dropped by pandera and the data pass: refused like column keys
+    "strict-typo.yaml": (
+        "strcit: true\ncolumns:\n  age:\n    dtype: int64\n",
+        "is not a valid pandera schema: unknown top-level key 'strcit' (did you mean 'strict'?)",
+    ),
+    "coerce-typo.json": (
+        '{"coerse": true, "columns": {"age": {"dtype": "int64"}}}',
+        "is not a valid pandera schema: unknown top-level key 'coerse' (did you mean 'coerce'?)",
+    ),
+    "binary.yaml": (
+        bytes(range(256)),
+        "is not UTF-8 text (byte 0x80 at position 128): save it as UTF-8",
+    ),
+    "latin1.yaml": (
+        "columns:\n  caf\xe9:\n    dtype: int64\n".encode("latin-1"),
+        "is not UTF-8 text (byte 0xe9 at position 14): save it as UTF-8",
+    ),
+    "deep.json": (
+        '{"columns": ' + "[" * 100_000 + "]" * 100_000 + "}",
+        "is nested too deeply to be a schema",
+    ),
+    "deep.yaml": ("columns: " + "[" * 100_000 + "]" * 100_000 + "\n", "is "),
+    # "billion laughs": nine aliases of nine aliases ... expand to 10**9 strings
+    "bomb.yaml": (
+        'a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]\n'
+        + "".join(f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]\n" for i in range(1, 9))
+        + "columns:\n  x:\n    dtype: int64\n    isin: *a8\n",
+        "expands to more than 100000 values through YAML aliases: write the values out",
+    ),
+    "recursive.yaml": (
+        "columns: &c\n  x: *c\n",
+        "refers to itself through a YAML alias",
+    ),
 }
 
 
@@ -48,7 +81,9 @@ BAD_SCHEMAS = {
 def test_bad_schema_files(tmp_path: Path, name: str) -> None:
     content, message = BAD_SCHEMAS[name]
     path = tmp_path / name
-    if content is not None:
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    elif content is not None:
         path.write_text(content)
     with pytest.raises(SchemaFileError) as caught:
         load_schema(path)
@@ -152,3 +187,90 @@ def test_importing_the_schema_package_and_the_cli_stays_light() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout == "[]\n"
+
+
+@pytest.mark.parametrize("name", ["strict-typo.yaml", "binary.yaml", "deep.json", "bomb.yaml"])
+def test_bad_schema_files_through_schema_check(tmp_path: Path, name: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """`mltest schema check` says the same in one line on stderr, exit 1, no traceback."""
+    content, message = BAD_SCHEMAS[name]
+    path = tmp_path / name
+    path.write_bytes(content if isinstance(content, bytes) else content.encode())
+    assert main(["schema", "check", str(GERMAN_CREDIT), str(path)]) == 1
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.startswith(f"mltest schema: error: schema file '{path}' {message}")
+    assert err.count("\n") == 1
+
+
+def test_yaml_anchors_that_stay_small_are_fine(tmp_path: Path) -> None:
+    path = tmp_path / "anchors.yaml"
+    path.write_text(
+        "columns:\n  a:\n    dtype: int64\n    isin: &codes [1, 2, 3]\n  b:\n    dtype: int64\n    isin: *codes\n"
+    )
+    assert mltest.assert_schema(pandas.DataFrame({"a": [1], "b": [3]}), path).passed
+
+
+def test_every_top_level_key_pandera_writes_is_accepted(tmp_path: Path) -> None:
+    """The full form (not the minimal one mltest writes) of a schema with every option set."""
+    import pandera.pandas as pa
+
+    schema = pa.DataFrameSchema(
+        {"age": pa.Column(int, pa.Check.ge(0))},
+        index=pa.Index(int),
+        checks=[pa.Check(lambda frame: frame["age"] >= 0, name="positive")],
+        strict=True,
+        coerce=True,
+        ordered=True,
+        unique=["age"],
+        name="people",
+        title="People",
+        description="one row a person",
+        add_missing_columns=False,
+        unique_column_names=True,
+        drop_invalid_rows=False,
+    )
+    path = tmp_path / "full.yaml"
+    path.write_text(schema.to_yaml())
+    assert load_schema(path).strict is True
+
+
+# data file name -> (bytes, message after "data file '<path>' "), for duplicated column names
+DUPLICATE_HEADERS = {
+    "dup.csv": (b"a,b,a\n1,2,3\n", "has duplicate column names: 'a' (columns 1 and 3); rename them"),
+    "dup.CSV": (b"x,x,x,y\n1,2,3,4\n", "has duplicate column names: 'x' (columns 1, 2 and 3); rename them"),
+}
+
+
+@pytest.mark.parametrize("name", list(DUPLICATE_HEADERS))
+def test_duplicate_column_headers_are_an_error(tmp_path: Path, name: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """pandas would rename the second 'a' to 'a.1' and a schema would never see it."""
+    content, message = DUPLICATE_HEADERS[name]
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(DataFileError) as caught:
+        read_data(path)
+    assert str(caught.value) == f"data file '{path}' {message}"
+    assert main(["schema", "check", str(path), str(ROOT / "examples" / "german_credit.schema.yaml")]) == 1
+    assert capsys.readouterr().err == f"mltest schema: error: data file '{path}' {message}\n"
+
+
+def test_duplicate_column_names_in_parquet_are_an_error(tmp_path: Path) -> None:
+    import pyarrow
+    import pyarrow.parquet
+
+    path = tmp_path / "dup.parquet"
+    pyarrow.parquet.write_table(pyarrow.table([[1], [2]], names=["a", "a"]), path)
+    with pytest.raises(DataFileError) as caught:
+        read_data(path)
+    assert str(caught.value) == f"data file '{path}' has duplicate column names: 'a' (columns 1 and 2); rename them"
+
+
+def test_a_frame_with_duplicate_column_names_is_refused() -> None:
+    frame = pandas.DataFrame([[1, 2]], columns=["a", "a"])
+    for call in (mltest.infer_schema, lambda data: mltest.assert_schema(data, mltest.infer_schema(frame.iloc[:, :1]))):
+        with pytest.raises(mltest.InvalidArgument) as caught:
+            call(frame)
+        assert str(caught.value) == (
+            "data=<pandas.DataFrame: 1 rows x 2 columns> is not valid: "
+            "expected a DataFrame with unique column names (duplicated: 'a')"
+        )

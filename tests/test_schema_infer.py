@@ -269,3 +269,18 @@ def test_float_ranges_are_written_without_rounding_noise() -> None:
     # a range narrower than 6 digits can show keeps its exact bounds rather than lose data
     assert checks["tight"]["min_value"] <= 1e6 and checks["tight"]["max_value"] >= 1e6 + 2e-3
     mltest.assert_schema(data, schema)
+
+
+def test_a_range_margin_too_wide_for_floats_leaves_that_side_open(
+    german_credit: pandas.DataFrame, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`--range-margin 1e308` overflows every range: no traceback, the side that overflows is open."""
+    schema = infer_schema(german_credit, range_margin=1e308)
+    assert [check.error for check in schema.columns["age"].checks] == ["greater_than_or_equal_to(0)"]
+    mixed = pandas.DataFrame({"x": [-1.5, 2.5]})
+    assert infer_schema(mixed, range_margin=1e308).columns["x"].checks == []
+    assert mltest.assert_schema(german_credit, schema).passed
+    assert main(["schema", "infer", str(GERMAN_CREDIT), "--range-margin", "1e308"]) == 0
+    out, err = capsys.readouterr()
+    assert "  age:\n    dtype: int64\n    greater_than_or_equal_to: 0\n" in out
+    assert err == ""

@@ -72,7 +72,7 @@ def test_a_bad_schema_file_is_one_clear_error_in_the_test(project: pytest.Pytest
     result.assert_outcomes(failed=2)
     result.stdout.fnmatch_lines(
         [
-            "E * mltest.schema._files.SchemaFileError: schema file 'schema.yaml' is not a valid pandera schema: "
+            "E * mltest.schema.SchemaFileError: schema file 'schema.yaml' is not a valid pandera schema: "
             "column 'age' has an unknown key 'in_rnage' (did you mean 'in_range'?)"
         ]
     )

@@ -9,33 +9,24 @@ from __future__ import annotations
 
 import difflib
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 from mltest.errors import MltestError
 from mltest.schema._backend import Api, pandera_api, schema_api, wrong_type
+from mltest.schema._text import SchemaFileError, one_line, parse_schema_text
 
 __all__ = ["DataFileError", "SchemaFileError", "cached_schema", "dump_schema", "load_schema", "read_data"]
 
 DATA_SUFFIXES = (".csv", ".parquet", ".pq")
 
 
-class SchemaFileError(MltestError, ValueError):
-    """A schema file is missing, is not YAML or JSON, or does not describe a pandera schema."""
-
-
 class DataFileError(MltestError, ValueError):
     """A data file is missing, has an unsupported suffix, or cannot be read."""
 
 
-def _one_line(error: BaseException) -> str:
-    mark = getattr(error, "problem_mark", None)  # YAML errors carry a position
-    if mark is not None and getattr(error, "problem", None):
-        return f"{error.problem} at line {mark.line + 1}, column {mark.column + 1}"
-    text = " ".join(str(error).split())
-    text = text or type(error).__name__
-    return text if len(text) <= 300 else text[:297] + "..."
+DataFileError.__module__ = "mltest.schema"  # a traceback names it where users import it from
 
 
 def _path(value: Any, name: str) -> Path:
@@ -56,26 +47,14 @@ def load_schema(path: str | Path) -> Any:
         raise SchemaFileError(f"{where} does not exist")
     if not path.is_file():
         raise SchemaFileError(f"{where} is not a file")
-    text = path.read_text(encoding="utf-8")
-    if path.suffix.lower() == ".json":
-        try:
-            serialized = json.loads(text)
-        except json.JSONDecodeError as error:
-            raise SchemaFileError(f"{where} is not valid JSON: {_one_line(error)}") from None
-    else:
-        import yaml
-
-        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: 10x faster
-        try:
-            serialized = yaml.load(text, Loader=loader)
-        except yaml.YAMLError as error:
-            raise SchemaFileError(f"{where} is not valid YAML: {_one_line(error)}") from None
+    serialized = parse_schema_text(path, where)
     if not isinstance(serialized, Mapping) or not isinstance(serialized.get("columns"), (Mapping, list)):
         raise SchemaFileError(
             f"{where} is not a pandera schema: expected a mapping with a 'columns' mapping "
             "(write one with `mltest schema infer DATA -o FILE`)"
         )
     api = _file_api(serialized, where)
+    _check_keys(serialized, TOP_KEYS, where, "unknown top-level key {key!r}")
     try:
         if api == "polars":
             pandera_api("polars")
@@ -89,10 +68,10 @@ def load_schema(path: str | Path) -> Any:
         raise
     except ImportError as error:
         raise SchemaFileError(
-            f"{where} is a {api} schema, which needs {error.name or api}: {_one_line(error)}"
+            f"{where} is a {api} schema, which needs {error.name or api}: {one_line(error)}"
         ) from None
     except Exception as error:  # pandera raises many kinds for a bad schema; report them all alike
-        raise SchemaFileError(f"{where} is not a valid pandera schema: {_one_line(error)}") from None
+        raise SchemaFileError(f"{where} is not a valid pandera schema: {one_line(error)}") from None
 
 
 # The keys of a column that are not checks (pandera.io._flat_checks.COMPONENT_RESERVED_KEYS).
@@ -111,6 +90,33 @@ COLUMN_KEYS = frozenset(
         "default",
         "report_duplicates",
         "drop_invalid_rows",
+    }
+)
+
+# The top-level keys pandera writes or reads (pandera.io.pandas_io and polars_io), and ours.
+TOP_KEYS = frozenset(
+    {
+        "schema_type",
+        "version",
+        "api",
+        "dataframe_library",
+        "columns",
+        "checks",
+        "index",
+        "multiindex",
+        "dtype",
+        "coerce",
+        "strict",
+        "name",
+        "ordered",
+        "unique",
+        "report_duplicates",
+        "unique_column_names",
+        "add_missing_columns",
+        "title",
+        "description",
+        "drop_invalid_rows",
+        "metadata",
     }
 )
 
@@ -157,13 +163,16 @@ def _check_column_keys(columns: Mapping[str, Any] | list[Any], where: str) -> No
                 f"{where} is not a valid pandera schema: column {name!r} must be a mapping of dtype, "
                 f"nullable and checks, got {column!r}"
             )
-        for key in column:
-            if key not in known:
-                close = difflib.get_close_matches(str(key), sorted(known), n=1)
-                hint = f" (did you mean {close[0]!r}?)" if close else ""
-                raise SchemaFileError(
-                    f"{where} is not a valid pandera schema: column {name!r} has an unknown key {key!r}{hint}"
-                )
+        _check_keys(column, known, where, f"column {name!r} has an unknown key {{key!r}}")
+
+
+def _check_keys(mapping: Mapping[str, Any], known: Iterable[str], where: str, problem: str) -> None:
+    """Refuse the first key of ``mapping`` not in ``known``, with a "did you mean" when one is close."""
+    for key in mapping:
+        if key not in known:
+            close = difflib.get_close_matches(str(key), sorted(known), n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise SchemaFileError(f"{where} is not a valid pandera schema: {problem.format(key=key)}{hint}")
 
 
 def _file_api(serialized: Mapping[str, Any], where: str) -> Api:
@@ -229,12 +238,41 @@ def read_data(path: str | Path) -> Any:
     import pandas
 
     try:
+        header = _header(path, suffix)
+    except pandas.errors.EmptyDataError:
+        raise DataFileError(f"{where} is empty") from None
+    except (ValueError, UnicodeDecodeError, OSError, ImportError):
+        header = []  # reading the whole file says what is wrong
+    _refuse_duplicate_names(header, where)  # first: pyarrow refuses a Parquet file with repeated names
+    try:
         data = pandas.read_csv(path) if suffix == ".csv" else pandas.read_parquet(path)
     except pandas.errors.EmptyDataError:
         raise DataFileError(f"{where} is empty") from None
     except (ValueError, UnicodeDecodeError, OSError, ImportError) as error:
         kind = "CSV" if suffix == ".csv" else "Parquet"
-        raise DataFileError(f"{where} cannot be read as {kind}: {_one_line(error)}") from None
+        raise DataFileError(f"{where} cannot be read as {kind}: {one_line(error)}") from None
     if len(data) == 0:
         raise DataFileError(f"{where} has a header but no rows")
     return data
+
+
+def _header(path: Path, suffix: str) -> list[str]:
+    """The column names as the file has them (pandas renames a repeated 'a' to 'a.1')."""
+    if suffix == ".csv":
+        import pandas
+
+        row = pandas.read_csv(path, header=None, nrows=1, dtype=str, keep_default_na=False)
+        return [name for name in row.iloc[0].tolist() if name != ""]  # empty ones become "Unnamed: i"
+    import pyarrow.parquet
+
+    return list(pyarrow.parquet.read_schema(path).names)
+
+
+def _refuse_duplicate_names(names: list[str], where: str) -> None:
+    positions: dict[str, list[int]] = {}
+    for position, name in enumerate(names, start=1):
+        positions.setdefault(name, []).append(position)
+    for name, seen in positions.items():
+        if len(seen) > 1:
+            listed = ", ".join(map(str, seen[:-1])) + f" and {seen[-1]}"
+            raise DataFileError(f"{where} has duplicate column names: {name!r} (columns {listed}); rename them")

@@ -44,9 +44,13 @@ def infer_schema(data: Any, *, max_categories: int = 20, range_margin: float = 0
         values = column.dropna() if api == "pandas" else column.drop_nulls()
         nulls = len(column) - len(values)
         if kind == "number" and len(values):
-            bounds = _range(values.min(), values.max(), range_margin, _is_integer(column, api))
-            if bounds is not None:
-                checks.append(pa.Check.in_range(*bounds))
+            low, high = _range(values.min(), values.max(), range_margin, _is_integer(column, api))
+            if low is not None and high is not None:
+                checks.append(pa.Check.in_range(low, high))
+            elif low is not None:  # a margin so wide that the other side overflows: open there
+                checks.append(pa.Check.ge(low))
+            elif high is not None:
+                checks.append(pa.Check.le(high))
         elif kind == "text" and max_categories > 0:
             seen = values.unique()
             if len(seen) <= max_categories:
@@ -90,12 +94,13 @@ def _plain(value: Any) -> Any:
     return value.item() if hasattr(value, "item") else value
 
 
-def _range(low: Any, high: Any, margin: float, integer: bool) -> tuple[Any, Any] | None:
+def _range(low: Any, high: Any, margin: float, integer: bool) -> tuple[Any, Any]:
+    """The seen range widened by ``margin``; None for a side that is unbounded (or overflows)."""
     low, high = _plain(low), _plain(high)
     if not (math.isfinite(low) and math.isfinite(high)):
-        return None
+        return None, None
     pad = (high - low) * margin
-    if integer:
+    if integer and math.isfinite(pad):
         pad = math.floor(pad)  # a 0/1 column stays 0..1
     new_low, new_high = low - pad, high + pad
     if low >= 0:
@@ -103,8 +108,17 @@ def _range(low: Any, high: Any, margin: float, integer: bool) -> tuple[Any, Any]
     if high <= 0:
         new_high = min(new_high, 0)
     if integer:
-        return int(new_low), int(new_high)
+        return _int_bound(new_low), _int_bound(new_high)
+    if not math.isfinite(new_low) or not math.isfinite(new_high):
+        return (new_low if math.isfinite(new_low) else None), (new_high if math.isfinite(new_high) else None)
     # 6 significant digits keep the file readable (44.62, not 44.620000000000005), as long as
     # the rounded range still holds every value seen.
     tidy_low, tidy_high = float(f"{new_low:.6g}"), float(f"{new_high:.6g}")
     return (tidy_low if tidy_low <= low else float(new_low)), (tidy_high if tidy_high >= high else float(new_high))
+
+
+def _int_bound(value: float) -> int | None:
+    """An integer bound, or None past what a 64-bit integer column can hold."""
+    if not math.isfinite(value) or abs(value) >= 2**63:
+        return None
+    return int(value)
