@@ -3,6 +3,7 @@
 #   make demo   scaffold an example ML project, run its pipeline and its mltest suite
 #   make lint   ruff
 #   make bench  the benchmarks in benchmarks/ (ratios against their anchors)
+#   make test-compat  the oldest supported stack (Python 3.10, pandas 2.2, numpy 1.26) in a nox venv
 
 PYTHON ?= python3
 VENV := .venv
@@ -11,7 +12,7 @@ BIN := $(VENV)/bin
 TORCH_SPEC ?= torch==2.13.0
 PYTEST_ARGS ?=
 
-.PHONY: test demo lint docs bench clean
+.PHONY: test test-compat demo lint docs bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +25,10 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 
 test: $(VENV)/.installed
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Not part of `make test`: one leg of the support matrix (noxfile.py has them all).
+test-compat: $(VENV)/.installed
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/nox -s "compat-3.10(pandas='2')" $(if $(PYTEST_ARGS),-- $(PYTEST_ARGS))
 
 demo: $(VENV)/.installed
 	$(BIN)/python examples/demo.py
@@ -39,4 +44,4 @@ bench: $(VENV)/.installed
 	for script in benchmarks/*.py; do $(BIN)/python $$script || exit 1; done
 
 clean:
-	rm -rf $(VENV) site .pytest_cache .mltest-demo
+	rm -rf $(VENV) site .pytest_cache .mltest-demo .nox
