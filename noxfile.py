@@ -40,6 +40,7 @@ SUITES = [
     "tests/test_schema_files.py",
     "tests/test_schema_infer.py",
     "tests/test_schema_leakage.py",
+    "tests/test_schema_portable.py",
     "tests/test_fairness_api.py",
     "tests/test_fairness_assertions.py",
     "tests/test_fairness_fairlearn.py",
@@ -84,6 +85,6 @@ def compat(session: nox.Session, pandas: str) -> None:
     pins = STACKS.get((str(session.python), pandas))
     if pins is None:
         session.skip(f"pandas {pandas} does not support Python {session.python}")
-    session.install("-e", ".[polars,sklearn]", "pytest-xdist", "fairlearn", *pins)
+    session.install("-e", ".[polars,sklearn,plot]", "pytest-xdist", "fairlearn", *pins)
     session.run("python", "-c", VERSIONS)
     session.run("python", "-m", "pytest", "-q", "-p", "no:randomly", "-m", "not spark", *SUITES, *session.posargs)

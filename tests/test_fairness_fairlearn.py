@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import warnings
 
+import fairlearn
 import fairlearn.metrics as fl
 import numpy as np
 import pandas as pd
@@ -14,6 +15,7 @@ from hypothesis import strategies as st
 
 from mltest import fairness as mf
 
+FAIRLEARN = tuple(int(part) for part in fairlearn.__version__.split(".")[:2])
 PAIRS = [
     "demographic_parity_difference",
     "demographic_parity_ratio",
@@ -63,6 +65,9 @@ def cases(draw: st.DrawFn) -> dict:
 @given(case=cases())
 def test_disparities_equal_fairlearn_on_random_inputs(case: dict) -> None:
     assume(len(case["sf"].drop_duplicates()) >= 2)
+    # fairlearn < 0.15 (the last for Python 3.10) gets sample weights wrong (0.0 for a disparity
+    # of 1.0) and divides by zero on an all-zero selection rate under pandas 2.2
+    assume(case["weights"] is None or FAIRLEARN >= (0, 15))
     kwargs = {"sensitive_features": case["sf"], "method": case["method"], "sample_weight": case["weights"]}
     for name in PAIRS:
         options = {"agg": case["agg"]} if "odds" in name else {}

@@ -113,11 +113,9 @@ def test_a_broken_model_shrinks_to_one_row_at_the_boundary(model) -> None:
     assert minimal["age"].iloc[0] == 61
     assert minimal["credit_amount"].iloc[0] == 250 and minimal["duration"].iloc[0] == 4
     notes = "\n".join(getattr(failed.value, "__notes__", []))
-    assert notes.startswith(
-        "Failing test case: invariant_to_sex(\n"
-        "    frame=      sex housing  credit_amount  duration  age\n"
-        "    0  female    free            250         4   61,\n)"
-    )
+    # Hypothesis lays out a multi-line repr differently from version to version: compare the words
+    words = "Failing test case: invariant_to_sex( frame= sex housing credit_amount duration age 0 female free"
+    assert notes.split()[:13] == words.split(" ")
     assert str(failed.value).startswith("1 of 1 rows (100.0%) changed prediction")
     assert "    age=61" in str(failed.value) or "age=61" in str(failed.value)
 

@@ -135,7 +135,7 @@ BAD_DATA = {
     ),
     "latin1.csv": (
         b"name\n\xe9t\xe9\n",
-        "cannot be read as CSV: 'utf-8' codec can't decode byte 0xe9 in position 0: invalid continuation byte",
+        "cannot be read as CSV: it is not UTF-8 text (byte 0xe9); save it as UTF-8",
     ),
     "fake.parquet": (b"not parquet", "cannot be read as Parquet: Could not open Parquet input source"),
 }

@@ -95,7 +95,7 @@ def test_yaml_is_pandera_format_with_a_header(schema_file: Path) -> None:
         '# Check data against it with mltest.assert_schema(data, "german_credit.schema.yaml").\n'
     )
     assert "schema_type: dataframe\napi: pandas\ncolumns:\n  risk:\n    dtype: int64\n    in_range:\n" in text
-    assert "  sex:\n    dtype: string[pyarrow]\n    isin:\n    - female\n    - male\n" in text
+    assert "  sex:\n    dtype: str\n    isin:\n    - female\n    - male\n" in text
     assert "  age:\n    dtype: int64\n    in_range:\n      min_value: 14\n      max_value: 80\n" in text
 
 

@@ -64,6 +64,10 @@ class Frame:
             raise type(error)(f"{owner}: {error}")
 
     def dtype_name(self, column: str) -> str:
+        if self.backend == "pandas":  # text is `str` under pandas 2 (object) and 3 alike
+            from mltest._dtypes import dtype_name
+
+            return dtype_name(self.native[column])
         return str(self.native[column].dtype)
 
     def kind(self, column: str) -> str:

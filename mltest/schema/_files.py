@@ -15,6 +15,7 @@ from typing import Any
 
 from mltest.errors import MltestError
 from mltest.schema._backend import Api, pandera_api, schema_api, wrong_type
+from mltest.schema._portable import portable_columns
 from mltest.schema._text import SchemaFileError, one_line, parse_schema_text
 
 __all__ = ["DataFileError", "SchemaFileError", "cached_schema", "dump_schema", "load_schema", "read_data"]
@@ -63,7 +64,10 @@ def load_schema(path: str | Path) -> Any:
             pandera_api("pandas")
             from pandera.io import pandas_io as io
         _check_column_keys(serialized["columns"], where)
-        return io.deserialize_schema(dict(serialized))
+        serialized = dict(serialized)
+        if api == "pandas":
+            serialized["columns"] = portable_columns(serialized["columns"])
+        return io.deserialize_schema(serialized)
     except SchemaFileError:
         raise
     except ImportError as error:
@@ -248,7 +252,12 @@ def read_data(path: str | Path) -> Any:
         data = pandas.read_csv(path) if suffix == ".csv" else pandas.read_parquet(path)
     except pandas.errors.EmptyDataError:
         raise DataFileError(f"{where} is empty") from None
-    except (ValueError, UnicodeDecodeError, OSError, ImportError) as error:
+    except UnicodeDecodeError as error:  # its position is of pandas' buffer, which differs between versions
+        raise DataFileError(
+            f"{where} cannot be read as CSV: it is not UTF-8 text (byte 0x{error.object[error.start]:02x}); "
+            "save it as UTF-8"
+        ) from None
+    except (ValueError, OSError, ImportError) as error:
         kind = "CSV" if suffix == ".csv" else "Parquet"
         raise DataFileError(f"{where} cannot be read as {kind}: {one_line(error)}") from None
     if len(data) == 0:

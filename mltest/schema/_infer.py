@@ -14,6 +14,7 @@ from typing import Any
 
 from mltest.errors import invalid_argument
 from mltest.schema._backend import frame_api, pandera_api, wrong_type
+from mltest.schema._portable import text_dtype
 
 __all__ = ["infer_schema"]
 
@@ -55,8 +56,17 @@ def infer_schema(data: Any, *, max_categories: int = 20, range_margin: float = 0
             seen = values.unique()
             if len(seen) <= max_categories:
                 checks.append(pa.Check.isin(sorted((_plain(v) for v in list(seen)), key=str)))
-        columns[name] = pa.Column(column.dtype, checks=checks, nullable=bool(nulls))
+        dtype = column.dtype
+        if api == "pandas" and kind == "text" and not isinstance(dtype, pandas_categorical()):
+            dtype = text_dtype()  # `str`: the same file under pandas 2 (object) and 3 (str)
+        columns[name] = pa.Column(dtype, checks=checks, nullable=bool(nulls))
     return pa.DataFrameSchema(columns, coerce=False, strict=False)
+
+
+def pandas_categorical() -> type:
+    import pandas
+
+    return pandas.CategoricalDtype
 
 
 def _pandas_kind(column: Any) -> str:

@@ -55,13 +55,14 @@ def assert_schema(data: Any, schema: Any) -> CheckResult:
         with quiet():
             schema.validate(data, lazy=True)
     except errors.SchemaErrors as error:
-        failures = [_failure(e) for e in error.schema_errors]
+        failures = [_failure(e, data) for e in error.schema_errors]
         failing_rows = _failing_rows(error.failure_cases)
     except errors.SchemaError as error:  # raised even with lazy=True by a few whole-frame checks
-        failures = [_failure(error)]
+        failures = [_failure(error, data)]
         failing_rows = None
     else:
         return conclude(CheckResult("schema", "assert_schema", "passed", _passed(data, source), _figures(data, source)))
+    failures = _without_errors_of_wrong_dtypes(failures)
     figures = _figures(data, source)
     figures.update(
         failed_checks=len(failures),
@@ -81,6 +82,16 @@ def assert_schema(data: Any, schema: Any) -> CheckResult:
     return conclude(CheckResult("schema", "assert_schema", "failed", _message(failures, figures), figures, table))
 
 
+def _without_errors_of_wrong_dtypes(failures: list[_Failure]) -> list[_Failure]:
+    """A check that could not run on a column of the wrong dtype is said by the dtype failure.
+
+    (Its error is pandas' own, "Invalid comparison between dtype=str and int" under pandas 3,
+    another under pandas 2, and adds nothing.)
+    """
+    wrong = {f.column for f in failures if f.reason == "wrong_dtype"}
+    return [f for f in failures if not (f.column in wrong and f.reason == "check_error")]
+
+
 def _figures(data: Any, source: str | None) -> dict[str, Any]:
     figures: dict[str, Any] = {"rows": len(data), "columns": len(data.columns)}
     if source is not None:
@@ -93,7 +104,7 @@ def _passed(data: Any, source: str | None) -> str:
     return f"{len(data)} rows x {len(data.columns)} columns match the schema{where}"
 
 
-def _failure(error: Any) -> _Failure:
+def _failure(error: Any, data: Any) -> _Failure:
     reason = getattr(error.reason_code, "value", str(error.reason_code))
     check = error.check
     check_name = (getattr(check, "error", None) or getattr(check, "name", None) or str(check)) if check else reason
@@ -109,17 +120,26 @@ def _failure(error: Any) -> _Failure:
     if reason == "column_not_in_schema":
         return _Failure(str(cases), "column_in_schema", reason, None, [], "column is not in the schema (strict)")
     if reason == "wrong_dtype":
-        return _Failure(column, "dtype", reason, None, [], _dtype_detail(first_line) or first_line)
+        return _Failure(column, "dtype", reason, None, [], _dtype_detail(error, data) or first_line)
     if isinstance(cases, str) or not hasattr(cases, "columns"):
-        return _Failure(column, check_name, reason, None, [], _dtype_detail(first_line) or first_line)
+        return _Failure(column, check_name, reason, None, [], first_line)
     return _Failure(column, check_name, reason, len(cases), _examples(cases), first_line)
 
 
-def _dtype_detail(line: str) -> str:
-    # pandera: "expected series 'age' to have type int64, got float64"
-    if " to have type " in line:
-        return "expected " + line.split(" to have type ", 1)[1]
-    return ""
+def _dtype_detail(error: Any, data: Any) -> str:
+    """``expected int64, got str``: a text column is ``str`` under pandas 2 (object) and 3 alike."""
+    expected = getattr(error.schema, "dtype", None)
+    name = getattr(error.schema, "name", None)
+    if expected is None or name not in getattr(data, "columns", ()):
+        return ""
+    column = data[name]
+    if type(data).__module__.split(".")[0] == "pandas":
+        from mltest._dtypes import dtype_name
+
+        got = dtype_name(column)
+    else:
+        got = str(column.dtype)
+    return f"expected {expected}, got {got}"
 
 
 def _examples(cases: Any) -> list[Any]:
