@@ -284,3 +284,33 @@ def test_a_range_margin_too_wide_for_floats_leaves_that_side_open(
     out, err = capsys.readouterr()
     assert "  age:\n    dtype: int64\n    greater_than_or_equal_to: 0\n" in out
     assert err == ""
+
+
+def test_a_string_target_keeps_its_classes_and_a_numeric_target_its_range() -> None:
+    """target=: the classes are a closed set whatever max_categories says; a numeric target is a range."""
+    classes = [f"class {i:02d}" for i in range(30)]  # more classes than max_categories
+    frame = pandas.DataFrame(
+        {
+            "label": classes * 2,
+            "grade": list(range(3)) * 20,  # a multiclass target coded 0..2 stays a range
+            "price": [1.5, 99.0] * 30,
+        }
+    )
+    schema = infer_schema(frame, target="label", max_categories=20)
+    assert [c.error for c in schema.columns["label"].checks] == [f"isin({classes})"]
+    no_categories = infer_schema(frame, target="label", max_categories=0)
+    assert [c.name for c in no_categories.columns["label"].checks] == ["isin"]
+    assert [c.name for c in infer_schema(frame, target="grade").columns["grade"].checks] == ["in_range"]
+    assert [c.error for c in infer_schema(frame, target="price").columns["price"].checks] == ["in_range(0.0, 108.75)"]
+    assert infer_schema(frame).columns["label"].checks == []  # without target=, a text column like any other
+
+
+def test_target_on_the_command_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["schema", "infer", str(GERMAN_CREDIT), "--target", "purpose", "--max-categories", "0"]) == 0
+    out = capsys.readouterr().out
+    assert "  purpose:\n    dtype: str\n    isin:\n    - business\n" in out
+    assert "  sex:\n    dtype: str\n  " in out  # other text columns follow --max-categories
+    assert main(["schema", "infer", str(GERMAN_CREDIT), "--target", "purpse"]) == 1
+    assert capsys.readouterr().err == (
+        "mltest schema: error: target='purpse' is not valid: expected a column of the data (did you mean 'purpose'?)\n"
+    )

@@ -41,6 +41,11 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
         metavar="M",
         help="widen each numeric range by M times its width on each side (default: 0.1; 0 for the seen range)",
     )
+    infer_parser.add_argument(
+        "--target",
+        metavar="COLUMN",
+        help="the label column: text labels get isin their classes whatever --max-categories says, numbers their range",
+    )
     infer_parser.set_defaults(func=infer)
     check_parser = actions.add_parser(
         "check",
@@ -57,7 +62,7 @@ def infer(args: argparse.Namespace) -> int:
     from mltest.schema import dump_schema, infer_schema, read_data
 
     data = read_data(args.data)
-    schema = infer_schema(data, max_categories=args.max_categories, range_margin=args.range_margin)
+    schema = infer_schema(data, max_categories=args.max_categories, range_margin=args.range_margin, target=args.target)
     text = dump_schema(schema, args.output, source=f"{args.data} ({len(data)} rows)")
     if args.output is None:
         sys.stdout.write(text)

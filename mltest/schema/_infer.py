@@ -19,13 +19,17 @@ from mltest.schema._portable import text_dtype
 __all__ = ["infer_schema"]
 
 
-def infer_schema(data: Any, *, max_categories: int = 20, range_margin: float = 0.1) -> Any:
+def infer_schema(data: Any, *, max_categories: int = 20, range_margin: float = 0.1, target: str | None = None) -> Any:
     """Infer a pandera ``DataFrameSchema`` from ``data`` (pandas or polars; the schema's API matches).
 
     ``max_categories``: text and categorical columns with at most this many distinct values get
     an ``isin`` check listing them (0 for none). ``range_margin``: numeric columns get an
     ``in_range`` check over the seen range widened by this fraction of its width on each side
-    (0 for exactly the seen range). Edit the result (or its YAML) to tighten or loosen it.
+    (0 for exactly the seen range). ``target``: the label column; a text (or categorical)
+    target gets ``isin`` its classes whatever ``max_categories`` says, since a class never seen
+    in training is one the model cannot predict; a numeric target gets its ``in_range`` like any
+    number (a regression target, or classes coded as numbers). Edit the result (or its YAML) to
+    tighten or loosen it.
     """
     api = frame_api(data)
     if isinstance(max_categories, bool) or not isinstance(max_categories, int):
@@ -36,6 +40,8 @@ def infer_schema(data: Any, *, max_categories: int = 20, range_margin: float = 0
         raise wrong_type("range_margin", range_margin, "a number >= 0")
     if not range_margin >= 0 or math.isinf(range_margin):
         raise invalid_argument("range_margin", range_margin, "a finite number >= 0")
+    if target is not None and target not in list(data.columns):
+        raise invalid_argument("target", target, "a column of the data", choices=[str(c) for c in data.columns])
     pa = pandera_api(api)
     columns = {}
     for name in data.columns:
@@ -52,9 +58,9 @@ def infer_schema(data: Any, *, max_categories: int = 20, range_margin: float = 0
                 checks.append(pa.Check.ge(low))
             elif high is not None:
                 checks.append(pa.Check.le(high))
-        elif kind == "text" and max_categories > 0:
+        elif kind == "text" and (max_categories > 0 or name == target):
             seen = values.unique()
-            if len(seen) <= max_categories:
+            if len(seen) <= max_categories or name == target:
                 checks.append(pa.Check.isin(sorted((_plain(v) for v in list(seen)), key=str)))
         dtype = column.dtype
         if api == "pandas" and kind == "text" and not isinstance(dtype, pandas_categorical()):
