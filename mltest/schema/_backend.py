@@ -90,8 +90,9 @@ def frame_api(data: Any, name: str = "data") -> Api:
         raise wrong_type(name, data, DATA_EXPECTED)
     if len(data) == 0:
         raise invalid_argument(name, shown(data), "a DataFrame with at least one row")
-    if api == "pandas" and not data.columns.is_unique:
-        repeated = ", ".join(repr(c) for c in dict.fromkeys(data.columns[data.columns.duplicated()]))
+    repeated_names = data.columns[data.columns.duplicated()] if api == "pandas" else ()
+    if len(repeated_names):  # (not columns.is_unique: pandas 2.2 keeps it stale on a sliced frame)
+        repeated = ", ".join(repr(c) for c in dict.fromkeys(repeated_names))
         raise invalid_argument(name, shown(data), f"a DataFrame with unique column names (duplicated: {repeated})")
     return api
 
