@@ -6,10 +6,29 @@ import sys
 from pathlib import Path
 
 # pytester's in-process runs restore sys.modules afterwards, which C extensions do not survive
-# being imported twice: import them once here so they stay loaded.
+# being imported twice, nor do pandera's registries (a check's data-generation strategy is
+# registered on the Check class of its first import): import them once here so they stay loaded.
 import numpy  # noqa: F401
 import pandas
 import pytest
+from hypothesis import HealthCheck, settings
+
+from mltest.schema._backend import pandera_api
+
+
+def _load_pandera() -> None:
+    """Import pandera's lazily loaded backends and data-generation strategies once, for good."""
+    pa = pandera_api("pandas")
+    pa.DataFrameSchema({"x": pa.Column(int, pa.Check.in_range(0, 1))}).validate(pandas.DataFrame({"x": [0]}))
+    import pandera.strategies.pandas_strategies  # noqa: F401
+
+
+_load_pandera()
+
+# Robust under load: no Hypothesis verdict may depend on how busy the machine is (deadlines and
+# the too-slow health check measure wall-clock time). Tests that set their own settings inherit this.
+settings.register_profile("mltest-suite", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("mltest-suite")
 
 ROOT = Path(__file__).resolve().parent.parent
 GERMAN_CREDIT = ROOT / "examples" / "data" / "german_credit.csv"
