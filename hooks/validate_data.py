@@ -70,29 +70,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     todo = pairs(args.files, schema=args.schema, schema_dir=args.schema_dir)
     if not todo:
         return 0
-    from mltest import report
     from mltest.errors import CheckFailed, MltestError
+    from mltest.report import recording
     from mltest.schema import assert_schema, read_data
 
-    recorded = len(report.session_results)
-
     status = 0
-    for data, schema in todo:
-        if schema is None:
-            if args.require_schema:
-                print(f"mltest-validate-data: {data}: no schema file (expected {data.with_suffix('.schema.yaml')})")
+    with recording():  # a hook reports here, not in the report of a pytest run that calls it
+        for data, schema in todo:
+            if schema is None:
+                if args.require_schema:
+                    print(f"mltest-validate-data: {data}: no schema file (expected {data.with_suffix('.schema.yaml')})")
+                    status = 1
+                continue
+            try:
+                assert_schema(read_data(data), schema)
+            except CheckFailed as failure:
+                print(f"mltest-validate-data: {data} does not match {schema}:\n{failure}\n")
                 status = 1
-            continue
-        try:
-            assert_schema(read_data(data), schema)
-        except CheckFailed as failure:
-            print(f"mltest-validate-data: {data} does not match {schema}:\n{failure}\n")
-            status = 1
-        except (MltestError, OSError) as error:
-            print(f"mltest-validate-data: {data}: {error}", file=sys.stderr)
-            status = 1
-        finally:
-            del report.session_results[recorded:]  # a hook reports here, not in a pytest run's report
+            except (MltestError, OSError) as error:
+                print(f"mltest-validate-data: {data}: {error}", file=sys.stderr)
+                status = 1
     return status
 
 

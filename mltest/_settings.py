@@ -1,19 +1,29 @@
-"""Project-wide defaults for thresholds and behaviour.
+"""Project-wide defaults for thresholds and behaviour, and the one seed grammar.
 
 Values come, lowest priority first, from :data:`DEFAULTS`, ``[tool.mltest]`` in the project's
-``pyproject.toml``, and ``mltest_<name>`` ini options; the plugin loads them at start-up.
-A check reads a default with :func:`get` only when its own keyword argument was not given.
+``pyproject.toml``, and ``mltest_<name>`` ini options; the plugin calls :func:`load` at
+start-up, so a value out of range stops the run there, naming the setting. A check reads a
+default with :func:`get` only when its own keyword argument was not given.
 """
 
 from __future__ import annotations
 
-import numbers
+import contextlib
 import random
+import sys
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
-from mltest.errors import invalid_argument
+from mltest import _validation
+from mltest.errors import MltestError, invalid_argument
 
-__all__ = ["DEFAULTS", "get", "resolve_seed", "restore", "snapshot", "update"]
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # Python 3.10
+    import tomli as tomllib
+
+__all__ = ["DEFAULTS", "get", "load", "parse_seed", "resolve_seed", "restore", "snapshot", "update"]
 
 # name: (default, one-line help). Keep each name the same in pyproject, ini and the docs.
 DEFAULTS: dict[str, tuple[Any, str]] = {
@@ -27,6 +37,15 @@ DEFAULTS: dict[str, tuple[Any, str]] = {
     "learns_margin": (0.05, "how much assert_learns must beat the dummy baseline by"),
 }
 
+# name: (low, high) for numeric settings; None leaves that side open.
+_BOUNDS: dict[str, tuple[float | None, float | None]] = {
+    "fairness_max_difference": (0, None),
+    "fairness_min_ratio": (0, 1),
+    "fairness_min_group_size": (1, None),
+    "invariance_tolerance": (0, None),
+    "invariance_max_failure_rate": (0, 1),
+    "learns_margin": (0, 1),
+}
 _CHOICES = {"inconclusive": ("fail", "pass")}
 
 _values: dict[str, Any] = {name: default for name, (default, _) in DEFAULTS.items()}
@@ -38,6 +57,30 @@ def get(name: str) -> Any:
         return _values[name]
     except KeyError:
         raise invalid_argument("setting", name, f"one of {sorted(DEFAULTS)}", choices=DEFAULTS) from None
+
+
+def parse_seed(raw: Any, *, label: str, last: Callable[[], Any] | None = None) -> int | str:
+    """A seed as a person writes it: an integer from 0 to 2**32 - 1, or ``'random'``.
+
+    Returns the integer, or ``"random"`` unchanged. With ``last`` (a callable giving the
+    previous run's seed or ``None``), ``'last'`` is accepted too. ``label`` names the setting
+    or option in the error (``--mltest-seed``, ``[tool.mltest]: seed``).
+    """
+    text = str(raw).strip() if isinstance(raw, str) else raw
+    if text == "random":
+        return "random"
+    if text == "last" and last is not None:
+        previous = last()
+        if previous is None:
+            raise MltestError(f"{label}=last: no previous run recorded a seed; pass a number")
+        return int(previous)
+    if isinstance(text, str):
+        with contextlib.suppress(ValueError):
+            text = int(text)
+    allowed = "an integer from 0 to 2**32 - 1, " + ("'random' or 'last'" if last is not None else "or 'random'")
+    if isinstance(text, bool) or not isinstance(text, int) or not 0 <= text <= _validation.MAX_SEED:
+        raise invalid_argument(label, raw, allowed)
+    return text
 
 
 def resolve_seed(seed: Any = None) -> int:
@@ -54,45 +97,52 @@ def resolve_seed(seed: Any = None) -> int:
         if isinstance(configured, int) and not isinstance(configured, bool):
             return configured
         return random.SystemRandom().randrange(2**32)  # leaves the global generators alone
-    if not isinstance(seed, numbers.Integral) or isinstance(seed, bool) or seed < 0:
-        raise invalid_argument("seed", seed, "None or an integer >= 0")
-    return int(seed)
+    return _validation.seed("seed", seed)
 
 
 def update(values: dict[str, Any], *, source: str) -> None:
-    """Set several values at once, converting each to its default's type.
+    """Set several values at once, converting and checking each one.
 
-    ``source`` names where the values came from, for the error message.
+    ``source`` names where the values came from, for the error message; nothing is set when
+    one of them is wrong.
     """
+    converted = {}
     for name, raw in values.items():
         if name not in DEFAULTS:
             raise invalid_argument(f"{source}: setting", name, f"one of {sorted(DEFAULTS)}", choices=DEFAULTS)
-        _values[name] = _convert(name, raw, source)
+        converted[name] = _convert(name, raw, source)
+    _values.update(converted)
 
 
 def _convert(name: str, raw: Any, source: str) -> Any:
     default = DEFAULTS[name][0]
     # "[tool.mltest]: seed=..."; a source ending in "_" is the prefix of an ini option: "ini option mltest_seed=..."
     label = f"{source}{name}" if source.endswith("_") else f"{source}: {name}"
-    if name == "seed" and str(raw) == "random":
-        return "random"
-    if name in _CHOICES:
-        if raw not in _CHOICES[name]:
-            raise invalid_argument(label, raw, f"one of {_CHOICES[name]}", choices=_CHOICES[name])
-        return raw
     if name == "seed":
+        return parse_seed(raw, label=label)
+    if name in _CHOICES:
+        return _validation.choice(label, raw, _CHOICES[name])
+    value = raw
+    if isinstance(raw, str):  # ini options are text
+        with contextlib.suppress(ValueError):
+            value = int(raw) if isinstance(default, int) else float(raw)
+    low, high = _BOUNDS.get(name, (None, None))
+    integer = isinstance(default, int)
+    if integer and isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return _validation.number(label, value, low=low, high=high, integer=integer)
+
+
+def load(rootpath: Path, ini: dict[str, Any]) -> None:
+    """Load ``[tool.mltest]`` from ``rootpath/pyproject.toml``, then the ini options given."""
+    pyproject = Path(rootpath) / "pyproject.toml"
+    if pyproject.is_file():
         try:
-            seed = int(raw)
-        except (TypeError, ValueError):
-            seed = -1
-        if isinstance(raw, (bool, float)) or not 0 <= seed < 2**32:
-            raise invalid_argument(label, raw, "an integer from 0 to 2**32 - 1, or 'random'")
-        return seed
-    try:
-        return type(default)(raw)
-    except (TypeError, ValueError):
-        kind = "an integer" if isinstance(default, int) else f"a {type(default).__name__}"
-        raise invalid_argument(label, raw, kind) from None
+            table = tomllib.loads(pyproject.read_text(encoding="utf-8")).get("tool", {}).get("mltest", {})
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+            raise MltestError(f"cannot read {pyproject}: {error}") from None
+        update(table, source="[tool.mltest]")
+    update({k: v for k, v in ini.items() if v not in (None, "")}, source="ini option mltest_")
 
 
 def snapshot() -> dict[str, Any]:

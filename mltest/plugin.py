@@ -1,37 +1,49 @@
-"""pytest glue for mltest: options, markers, seeding, settings and the report.
+"""pytest glue for mltest: options, markers, seeding, recording and the report.
 
-Only hooks live here. Imports stay light (no numpy, pandas, torch...), because pytest loads
-this module in every run of every project where pytest-mltest is installed.
+Only hooks live here: settings and the seed grammar are in :mod:`mltest._settings`, the
+recorder in :mod:`mltest._recording`, rendering in :mod:`mltest._render`. Imports stay light
+(no numpy, pandas, torch...), because pytest loads this module in every run of every project
+where pytest-mltest is installed.
+
+Where results go: a recording is open around each phase of each test (setup, call,
+teardown), around each fixture of a wider scope than the function, and around each module's
+collection. A result recorded by a test belongs to it; one recorded by a module- or
+session-scoped fixture or at import time belongs to that fixture or module, and is reported
+once even when several pytest-xdist workers ran it. The report lists results by test id, so a
+parallel run's report is the same as a serial run's.
 """
 
 from __future__ import annotations
 
+import json
 import random
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # Python 3.10
-    import tomli as tomllib
-
-from mltest import _settings, report
+from mltest import _recording, _render, _settings
 from mltest.errors import MltestError
-from mltest.report import REPORT_ATTRIBUTE
+from mltest.report import FAMILIES, REPORT_ATTRIBUTE
 
 MARKERS = {
     "schema": "data-schema checks (mltest): is this the data the model was trained on?",
     "fairness": "bias and fairness checks (mltest) across sensitive groups",
     "invariance": "behavioural checks (mltest): invariance, directional and minimum-functionality tests",
     "training": "training-sanity checks (mltest) for scikit-learn and PyTorch models",
+    "monitoring": "monitoring checks (mltest): drift, training/serving skew, model age, estimated performance",
+    "evaluation": "evaluation checks (mltest): weak slices, proxies, target leakage, calibration",
 }
+REPORT_SUFFIXES = (".md", ".markdown", ".json")
 
 _SEED = pytest.StashKey[int]()
 _SAVED_SETTINGS = pytest.StashKey[dict]()
+_RESULTS = pytest.StashKey[dict]()  # on an item: {phase: [result dicts]}
+_PENDING = pytest.StashKey[list]()  # on the config: import-time results not yet on a report
 _CACHE_KEY = "mltest/seed"
+_WIDER_SCOPES = ("class", "module", "package", "session")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -48,7 +60,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         metavar="PATH",
         default=None,
         help="write every mltest check with its outcome and figures to PATH: "
-        "Markdown (for a CI job summary), or JSON when PATH ends in .json",
+        "Markdown (.md, for a CI job summary), or JSON (.json)",
     )
     for name, (default, help_text) in _settings.DEFAULTS.items():
         parser.addini(f"mltest_{name}", f"{help_text} (default: {default})", default=None)
@@ -59,12 +71,14 @@ def pytest_configure(config: pytest.Config) -> None:
         config.addinivalue_line("markers", f"{name}: {description}")
     config.stash[_SAVED_SETTINGS] = _settings.snapshot()
     try:
-        _load_settings(config)
+        _check_report_path(config.getoption("mltest_report"))
+        _settings.load(config.rootpath, {name: config.getini(f"mltest_{name}") for name in _settings.DEFAULTS})
         seed = _resolve_seed(config)
     except MltestError as error:
         _settings.restore(config.stash[_SAVED_SETTINGS])
         raise pytest.UsageError(f"mltest: {error}") from None
     config.stash[_SEED] = seed
+    config.stash[_PENDING] = []
     _settings.update({"seed": seed}, source="--mltest-seed")  # checks that take a seed default to this run's
     config.pluginmanager.register(_Collector(config), "mltest-collector")
     cache = getattr(config, "cache", None)  # None under -p no:cacheprovider
@@ -77,16 +91,12 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         _settings.restore(config.stash[_SAVED_SETTINGS])
 
 
-def _load_settings(config: pytest.Config) -> None:
-    pyproject = Path(config.rootpath) / "pyproject.toml"
-    if pyproject.is_file():
-        try:
-            table = tomllib.loads(pyproject.read_text(encoding="utf-8")).get("tool", {}).get("mltest", {})
-        except tomllib.TOMLDecodeError as error:
-            raise MltestError(f"cannot read {pyproject}: {error}") from None
-        _settings.update(table, source="[tool.mltest]")
-    ini = {name: config.getini(f"mltest_{name}") for name in _settings.DEFAULTS}
-    _settings.update({k: v for k, v in ini.items() if v not in (None, "")}, source="ini option mltest_")
+def _check_report_path(path: str | None) -> None:
+    if path is not None and not path.lower().endswith(REPORT_SUFFIXES):
+        raise MltestError(
+            f"--mltest-report={path!r} is not valid: expected a path ending in "
+            f"{', '.join(REPORT_SUFFIXES)} (Markdown or JSON)"
+        )
 
 
 def _resolve_seed(config: pytest.Config) -> int:
@@ -94,22 +104,12 @@ def _resolve_seed(config: pytest.Config) -> int:
     if workerinput is not None and "mltest_seed" in workerinput:
         return int(workerinput["mltest_seed"])  # xdist: every worker uses the controller's seed
     raw = config.getoption("mltest_seed")
+    label = "--mltest-seed"
     if raw is None:
-        raw = _settings.get("seed")
-    if raw == "last":
-        cache = getattr(config, "cache", None)
-        raw = cache.get(_CACHE_KEY, None) if cache is not None else None
-        if raw is None:
-            raise MltestError("--mltest-seed=last: no previous run recorded a seed; pass a number")
-    if raw == "random":
-        return random.randrange(2**32)
-    try:
-        seed = int(raw)
-    except (TypeError, ValueError):
-        raise MltestError(f"--mltest-seed={raw!r} is not valid: expected an integer, 'random' or 'last'") from None
-    if not 0 <= seed < 2**32:
-        raise MltestError(f"--mltest-seed={seed} is not valid: expected 0 <= seed < 2**32")
-    return seed
+        raw, label = _settings.get("seed"), "seed setting"
+    cache = getattr(config, "cache", None)
+    seed = _settings.parse_seed(raw, label=label, last=lambda: cache.get(_CACHE_KEY, None) if cache else None)
+    return random.randrange(2**32) if seed == "random" else int(seed)
 
 
 @pytest.hookimpl(optionalhook=True)
@@ -128,7 +128,8 @@ def mltest_seed(request: pytest.FixtureRequest) -> int:
     return request.config.stash[_SEED]
 
 
-def pytest_runtest_setup(item: pytest.Item) -> None:
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_setup(item: pytest.Item) -> Iterator[None]:
     seed = item.config.stash[_SEED]
     random.seed(seed)
     # Seed only what the test has already imported: importing numpy or torch here would
@@ -137,7 +138,56 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         sys.modules["numpy"].random.seed(seed)
     if "torch" in sys.modules:
         sys.modules["torch"].manual_seed(seed)
-    report.session_results.clear()
+    return (yield from _record_phase(item, "setup"))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
+    return (yield from _record_phase(item, "call"))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item) -> Iterator[None]:
+    return (yield from _record_phase(item, "teardown"))
+
+
+def _record_phase(item: pytest.Item, phase: str) -> Iterator[None]:
+    """Keep what the checks of one phase of ``item`` record on the item's stash."""
+    with _recording.recording() as recorded:
+        try:
+            return (yield)
+        finally:
+            done = item.stash.setdefault(_RESULTS, {})
+            done[phase] = [r.to_dict() | {"test": r.test or item.nodeid} for r in recorded]
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_fixture_setup(fixturedef: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
+    """A fixture of a wider scope records for itself: it runs once, whichever test needs it first."""
+    if fixturedef.scope not in _WIDER_SCOPES:
+        return (yield)
+    recorded = _recording.Recording()
+    try:
+        with _recording.recording() as recorded:
+            return (yield)
+    finally:
+        outer = _recording.current()  # the phase of the test that needed the fixture first
+        if outer is not None:
+            owner = f"{request.node.nodeid or '<session>'} (fixture {fixturedef.argname})"
+            for result in recorded:
+                result.test = owner
+                outer.add(result)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_make_collect_report(collector: pytest.Collector) -> Iterator[Any]:
+    """Checks run while a test module is imported belong to that module."""
+    with _recording.recording() as recorded:
+        collect_report = yield
+    if recorded.results:
+        owner = f"{collector.nodeid} (import)"
+        collector.config.stash[_PENDING].extend(r.to_dict() | {"test": owner} for r in recorded)
+    return collect_report
 
 
 _PACKAGE = str(Path(__file__).resolve().parent)
@@ -166,12 +216,11 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Any:
     if excinfo is not None and excinfo.errisinstance(MltestError) and not item.config.getoption("fulltrace"):
         _hide_mltest_frames(excinfo)  # --fulltrace shows every frame
     test_report = yield
-    if report.session_results:
-        results = []
-        for result in report.session_results:
-            result.test = item.nodeid
-            results.append(result.to_dict())
-        report.session_results.clear()
+    results = item.stash.get(_RESULTS, {}).pop(call.when, [])
+    pending = item.config.stash[_PENDING]
+    if pending:  # import-time results ride on the next report
+        results, pending[:] = [*pending, *results], []
+    if results:
         # Extra report attributes travel from xdist workers to the controller.
         setattr(test_report, REPORT_ATTRIBUTE, results)
     return test_report
@@ -183,38 +232,58 @@ class _Collector:
     def __init__(self, config: pytest.Config) -> None:
         self.config = config
         self.results: list[dict[str, Any]] = []
+        self.shared: set[str] = set()  # results of fixtures and imports, which each xdist worker may send
         self.failed_tests: set[str] = set()
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
-        self.results.extend(getattr(report, REPORT_ATTRIBUTE, ()))
+        for result in getattr(report, REPORT_ATTRIBUTE, ()):
+            if result["test"] != report.nodeid:
+                key = json.dumps(result, sort_keys=True, default=str)
+                if key in self.shared:
+                    continue
+                self.shared.add(key)
+            if hasattr(report, "wasxfail") and result["outcome"] == "failed":
+                result = result | {"xfail": True}
+            self.results.append(result)
         if report.failed:
             self.failed_tests.add(report.nodeid)
 
+    def ordered(self) -> list[dict[str, Any]]:
+        """The results by test id (a stable sort: a test's own order is kept)."""
+        return sorted(self.results, key=lambda r: r["test"])
+
     def pytest_sessionfinish(self) -> None:
+        if hasattr(self.config, "workerinput"):
+            return
+        pending = self.config.stash[_PENDING]
+        self.results.extend(pending)  # imported, but no test ran after
+        pending.clear()
         path = self.config.getoption("mltest_report")
-        if path is None or hasattr(self.config, "workerinput"):
+        if path is None:
             return
         seed = self.config.stash[_SEED]
         target = Path(path)
         target.parent.mkdir(parents=True, exist_ok=True)
-        if path.endswith(".json"):
-            text = report.render_json(self.results, seed=seed)
-        else:  # charts, when matplotlib is installed, go next to the Markdown file
-            text = report.render_markdown(self.results, seed=seed, path=target)
+        if path.lower().endswith(".json"):
+            text = _render.render_json(self.ordered(), seed=seed)
+        else:  # PNG charts, when matplotlib is installed, go next to the Markdown file
+            text = _render.render_markdown(self.ordered(), seed=seed, path=target)
         target.write_text(text, encoding="utf-8")
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
         path = self.config.getoption("mltest_report")
         if not self.results and path is None:
             return
+        results = self.ordered()
         terminalreporter.section("mltest")
-        for family in report.FAMILIES:
-            rows = [r for r in self.results if r["family"] == family]
+        families = [*FAMILIES, *sorted({r["family"] for r in results} - set(FAMILIES))]
+        for family in families:
+            rows = [r for r in results if r["family"] == family]
             if rows:
-                counts = {o: sum(r["outcome"] == o for r in rows) for o in ("passed", "failed", "inconclusive")}
+                counts = _render.count(rows)
                 text = ", ".join(f"{n} {o}" for o, n in counts.items() if n)
                 terminalreporter.write_line(f"{family}: {len(rows)} checks, {text}")
-        for r in self.results:
+        for r in results:
             # A failed check inside a test that passed was expected (pytest.raises): no news.
             if r["outcome"] == "inconclusive" or (r["outcome"] == "failed" and r["test"] in self.failed_tests):
                 first_line = r["message"].splitlines()[0] if r["message"] else ""

@@ -153,7 +153,7 @@ def test_a_failure_traceback_ends_at_the_users_call(pytester: pytest.Pytester) -
         (
             'fairness_min_group_size = "x"',
             [],
-            "ERROR: mltest: [tool.mltest]: fairness_min_group_size='x' is not valid: expected an integer",
+            "ERROR: mltest: [tool.mltest]: fairness_min_group_size='x' is not valid: expected an integer >= 1",
         ),
         (
             "",

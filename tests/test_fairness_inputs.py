@@ -79,7 +79,7 @@ CASES = [
     (
         "seed below 0",
         lambda: mltest.assert_demographic_parity(None, [0, 1], sensitive_features=["a", "b"], confidence=0.9, seed=-1),
-        "seed=-1 is not valid: expected None or an integer >= 0",
+        "seed=-1 is not valid: expected None or an integer from 0 to 2**32 - 1",
     ),
     (
         "unknown method",

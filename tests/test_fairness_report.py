@@ -40,18 +40,19 @@ def test_markdown_report_has_the_per_group_table(pytester: pytest.Pytester) -> N
 
 
 def test_chart_next_to_the_markdown_report(tmp_path: Path) -> None:
-    report.session_results.clear()
     sex = ["female"] * 40 + ["male"] * 60
-    with pytest.raises(CheckFailed):
+    with report.recording() as recorded, pytest.raises(CheckFailed):
         mltest.assert_equalized_odds(
             [1, 0] * 50, [0] * 30 + [1] * 10 + [1] * 50 + [0] * 10, sensitive_features=sex, confidence=0.9, seed=0
         )
-    results = [r.to_dict() for r in report.session_results]
-    report.session_results.clear()
+    results = [r.to_dict() for r in recorded]
     text = report.render_markdown(results, path=tmp_path / "mltest.md")
     charts = sorted((tmp_path / "mltest-charts").glob("*.png"))
-    assert len(charts) == 1 and charts[0].read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    assert f"![assert_equalized_odds](mltest-charts/{charts[0].name})" in text
+    assert len(charts) == 2 and all(c.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" for c in charts)  # one per rate
+    assert f"[{charts[0].name}](mltest-charts/{charts[0].name})" in text
+    # GitHub renders Mermaid in a job summary, where relative image paths do not resolve
+    assert text.count("```mermaid\nxychart-beta horizontal\n") == 2
+    assert 'title "true_positive_rate by group"' in text
     assert "true_positive_rate_ci_low" in text  # both rates' intervals are in the table
     assert report.render_markdown(results) == report.render_markdown(results, path=None)  # no path: no chart
 

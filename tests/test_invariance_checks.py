@@ -18,7 +18,7 @@ from threadpoolctl import threadpool_limits
 import mltest
 from mltest import perturb
 from mltest.errors import CheckFailed, InvalidArgument, InvalidArgumentType
-from mltest.report import session_results
+from mltest.report import recording
 
 CATEGORICAL = ["housing", "saving_accounts", "checking_account", "purpose"]
 NUMERIC = ["job", "credit_amount", "duration", "age"]
@@ -181,9 +181,9 @@ def test_a_perturbation_that_changes_nothing_is_inconclusive(credit, without_sex
 
 def test_results_are_recorded_for_the_report(credit, without_sex) -> None:
     X, _ = credit
-    session_results.clear()
-    mltest.assert_invariant(without_sex, X.head(50), SEX)
-    [result] = session_results
+    with recording() as recorded:
+        mltest.assert_invariant(without_sex, X.head(50), SEX)
+    [result] = recorded
     assert (result.family, result.check, result.outcome) == ("invariance", "assert_invariant", "passed")
     assert result.figures["perturbation"] == "swap('sex', ['male', 'female'])"
 

@@ -9,7 +9,7 @@ import polars
 import pytest
 
 import mltest
-from mltest.report import session_results
+from mltest.report import recording
 from mltest.schema import dump_schema, infer_schema
 from mltest.schema._backend import pandera_api
 
@@ -36,12 +36,12 @@ def corrupt(frame: pandas.DataFrame) -> pandas.DataFrame:
 
 
 def test_good_data_passes_and_is_recorded(german_credit: pandas.DataFrame) -> None:
-    session_results.clear()
-    result = mltest.assert_schema(german_credit, SCHEMA)
+    with recording() as recorded:
+        result = mltest.assert_schema(german_credit, SCHEMA)
     assert result.passed
     assert result.message == "1000 rows x 10 columns match the schema"
     assert result.figures == {"rows": 1000, "columns": 10}
-    assert session_results == [result]
+    assert recorded.results == [result]
 
 
 def test_every_failure_is_listed_in_one_message(german_credit: pandas.DataFrame) -> None:

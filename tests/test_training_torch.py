@@ -14,7 +14,7 @@ from torch import nn
 
 import mltest
 import mltest.training.torch as mt
-from mltest.report import session_results
+from mltest.report import recording
 
 torch.set_num_threads(1)  # two cores are shared by the whole test run
 
@@ -62,19 +62,19 @@ HEALTHY = {"mlp": mlp, "cnn": SmallCNN}
 @pytest.mark.parametrize("kind", ["mlp", "cnn"])
 def test_healthy_models_pass_every_check(kind: str) -> None:
     model, batch = HEALTHY[kind](), BATCHES[kind]
-    session_results.clear()
-    assert mt.assert_params_update(model, batch, loss_fn=CE).passed
-    assert mt.assert_loss_decreases(model, batch, loss_fn=CE).passed
-    assert mt.assert_overfits_batch(model, batch, loss_fn=CE).passed
-    assert mt.assert_finite(model, batch, loss_fn=CE, steps=3).passed
-    assert mt.assert_initial_loss(model, batch, loss_fn=CE).passed
-    assert mt.assert_batch_independence(model, batch).passed
-    assert mt.assert_deterministic(model, batch, loss_fn=CE).passed
-    assert mt.assert_deterministic(HEALTHY[kind], batch, loss_fn=CE).passed  # a factory: initialisation too
-    probabilities = nn.Sequential(model, nn.Softmax(dim=1))
-    assert mt.assert_output_range(probabilities, batch, low=0, high=1, sum_to=1).passed
-    assert [r.family for r in session_results] == ["training"] * 9
-    assert all(r.outcome == "passed" for r in session_results)
+    with recording() as recorded:
+        assert mt.assert_params_update(model, batch, loss_fn=CE).passed
+        assert mt.assert_loss_decreases(model, batch, loss_fn=CE).passed
+        assert mt.assert_overfits_batch(model, batch, loss_fn=CE).passed
+        assert mt.assert_finite(model, batch, loss_fn=CE, steps=3).passed
+        assert mt.assert_initial_loss(model, batch, loss_fn=CE).passed
+        assert mt.assert_batch_independence(model, batch).passed
+        assert mt.assert_deterministic(model, batch, loss_fn=CE).passed
+        assert mt.assert_deterministic(HEALTHY[kind], batch, loss_fn=CE).passed  # a factory: initialisation too
+        probabilities = nn.Sequential(model, nn.Softmax(dim=1))
+        assert mt.assert_output_range(probabilities, batch, low=0, high=1, sum_to=1).passed
+    assert [r.family for r in recorded] == ["training"] * 9
+    assert all(r.outcome == "passed" for r in recorded)
 
 
 def test_healthy_messages() -> None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import difflib
 import numbers
-import sys
 from collections.abc import Sequence
 from typing import Any
 
@@ -21,8 +20,7 @@ from mltest.errors import invalid_argument, invalid_type
 from mltest.invariance._frames import Frame, as_frame
 from mltest.invariance._perturbations import Perturbation
 from mltest.invariance._predict import Predictor
-from mltest.report import CheckResult, session_results
-from mltest.report import conclude as _record
+from mltest.report import CheckResult, conclude
 
 __all__ = ["DIRECTIONS", "assert_cases", "assert_directional", "assert_invariant"]
 
@@ -33,21 +31,6 @@ DIRECTIONS = {
     "not_decrease": (1, False, "decreased"),
     "not_increase": (-1, False, "increased"),
 }
-
-
-def conclude(result: CheckResult) -> CheckResult:
-    """Record and judge ``result``; inside a Hypothesis test keep only the last example's result.
-
-    Hypothesis calls the test once per example and replays the shrunk counterexample last, so
-    the report shows one row per check and perturbation: the minimal failing case, if any.
-    """
-    if "hypothesis" in sys.modules:
-        from hypothesis.control import currently_in_test_context
-
-        if currently_in_test_context():
-            key = (result.check, result.figures.get("perturbation"))
-            session_results[:] = [r for r in session_results if (r.check, r.figures.get("perturbation")) != key]
-    return _record(result)
 
 
 # -- argument checks -------------------------------------------------------------------------------
