@@ -150,6 +150,42 @@ def test_configuration_example_and_table_are_the_defaults() -> None:
     assert table == {name: repr(default).replace("'", '"') for name, (default, _) in _settings.DEFAULTS.items()}
 
 
+def test_configuration_recording_example_renders_a_report() -> None:
+    [code] = _blocks(_page("configuration.md"), "python")
+    out = _run(code, {}, "docs/configuration.md")
+    assert out.startswith("# mltest report\n\n1 checks: 1 passed.")
+    assert "| `` | assert_group_metric | ✅ passed | accuracy_difference=0.5" in out
+
+
+def test_configuration_page_shows_the_start_up_error_the_plugin_gives(pytester: pytest.Pytester) -> None:
+    [shown] = [b for b in _blocks(_page("configuration.md"), "text") if b.startswith("ERROR: mltest:")]
+    pytester.makepyprojecttoml("[tool.mltest]\nfairness_min_ratio = 1.5\n")
+    pytester.makepyfile("def test_x(): pass")
+    assert pytester.runpytest().stderr.lines[0] == shown.strip()
+
+
+# --- architecture.md --------------------------------------------------------------------------
+
+
+def test_architecture_example_check_passes_and_fails_in_the_shared_grammar() -> None:
+    [code] = _blocks(_page("architecture.md"), "python")
+    namespace: dict = {}
+    assert _run(code, namespace, "docs/architecture.md") == "assert_close_means passed: mean gap 0.2 <= max_gap 0.5\n"
+    with pytest.raises(mltest.CheckFailed) as failed:
+        namespace["assert_close_means"]([0.0, 1.0], [5.0, 6.0])
+    assert str(failed.value) == (
+        "assert_close_means failed: mean gap 5 > max_gap 0.5\n\n"
+        "    reference mean 0.5, current mean 5.5\n\n"
+        "Likely causes:\n"
+        "  - the population changed\n"
+        "  - a feature is computed differently in production\n"
+        "What to change:\n"
+        "  - compare the feature code paths (assert_no_skew)\n"
+        "  - retrain on recent data\n"
+        "To waive this check: pass max_gap=5 if a gap of 5 is acceptable."
+    )
+
+
 # --- convert.md -------------------------------------------------------------------------------
 
 
