@@ -47,4 +47,6 @@ def test_a_missing_schema_is_one_line_on_stderr(capsys: pytest.CaptureFixture[st
 
 def test_bad_infer_options_are_one_line_on_stderr(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["schema", "infer", str(GERMAN_CREDIT), "--max-categories", "-1"]) == 1
-    assert capsys.readouterr().err == ("mltest schema: error: max_categories=-1 is not valid: expected an int >= 0\n")
+    assert capsys.readouterr().err == (
+        "mltest schema: error: max_categories=-1 is not valid: expected an integer >= 0\n"
+    )

@@ -133,9 +133,13 @@ def test_missing_values_match_each_other() -> None:
         ),
         ({"on": []}, mltest.InvalidArgumentType, "on=[] has type list: expected a column name or a non-empty list"),
         ({"on": 3}, mltest.InvalidArgumentType, "on=3 has type int: expected a column name or a non-empty list"),
-        ({"max_overlap": -1}, mltest.InvalidArgument, "max_overlap=-1 is not valid: expected an int >= 0"),
-        ({"max_overlap": 0.05}, mltest.InvalidArgumentType, "max_overlap=0.05 has type float: expected an int >= 0"),
-        ({"max_overlap": True}, mltest.InvalidArgumentType, "max_overlap=True has type bool: expected an int >= 0"),
+        ({"max_overlap": -1}, mltest.InvalidArgument, "max_overlap=-1 is not valid: expected an integer >= 0"),
+        (
+            {"max_overlap": 0.05},
+            mltest.InvalidArgumentType,
+            "max_overlap=0.05 has type float: expected an integer >= 0",
+        ),
+        ({"max_overlap": True}, mltest.InvalidArgumentType, "max_overlap=True has type bool: expected an integer >= 0"),
     ],
 )
 def test_bad_options(kwargs: dict, error: type, message: str) -> None:

@@ -12,8 +12,9 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from mltest.errors import invalid_argument
-from mltest.schema._backend import frame_api, pandera_api, wrong_type
+from mltest._validation import columns as columns_
+from mltest._validation import number
+from mltest.schema._backend import frame_api, pandera_api
 from mltest.schema._portable import text_dtype
 
 __all__ = ["infer_schema"]
@@ -32,16 +33,10 @@ def infer_schema(data: Any, *, max_categories: int = 20, range_margin: float = 0
     tighten or loosen it.
     """
     api = frame_api(data)
-    if isinstance(max_categories, bool) or not isinstance(max_categories, int):
-        raise wrong_type("max_categories", max_categories, "an int >= 0")
-    if max_categories < 0:
-        raise invalid_argument("max_categories", max_categories, "an int >= 0")
-    if isinstance(range_margin, bool) or not isinstance(range_margin, (int, float)):
-        raise wrong_type("range_margin", range_margin, "a number >= 0")
-    if not range_margin >= 0 or math.isinf(range_margin):
-        raise invalid_argument("range_margin", range_margin, "a finite number >= 0")
-    if target is not None and target not in list(data.columns):
-        raise invalid_argument("target", target, "a column of the data", choices=[str(c) for c in data.columns])
+    max_categories = number("max_categories", max_categories, low=0, integer=True)
+    range_margin = number("range_margin", range_margin, low=0)
+    if target is not None:
+        columns_("target", target, list(data.columns))
     pa = pandera_api(api)
     columns = {}
     for name in data.columns:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from mltest._validation import number
 from mltest.errors import invalid_argument
 from mltest.report import CheckResult, conclude
 from mltest.schema._backend import frame_api, to_api, wrong_type
@@ -35,10 +36,7 @@ def assert_no_leakage(
     api = frame_api(train, "train")
     frame_api(test, "test")
     test = to_api(test, api)
-    if isinstance(max_overlap, bool) or not isinstance(max_overlap, int):
-        raise wrong_type("max_overlap", max_overlap, "an int >= 0 (a number of test rows)")
-    if max_overlap < 0:
-        raise invalid_argument("max_overlap", max_overlap, "an int >= 0 (a number of test rows)")
+    max_overlap = number("max_overlap", max_overlap, low=0, integer=True)
     columns = _columns(train, test, on)
     for name in columns:
         if train[name].dtype != test[name].dtype:
