@@ -8,6 +8,7 @@ line and checked under both; files written by older mltest versions (`object` un
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -30,10 +31,12 @@ def other_python() -> Path:
     """A Python whose pandas is the other line (pandas 3 needs Python 3.11+)."""
     if OTHER_LINE == "3" and sys.version_info < (3, 11):
         pytest.skip("pandas 3 needs Python 3.11+: the pandas-3 legs test this direction")
-    venv = shared_venv(ROOT / ".venv" / f"pandas{OTHER_LINE}")
+    version = f"{sys.version_info.major}{sys.version_info.minor}"
+    venv = shared_venv(ROOT / ".venv" / f"pandas{OTHER_LINE}-py{version}")
     python = venv / "bin" / "python"
     if not _pandas_line(python).startswith(f"{OTHER_LINE}."):
-        uv = Path(sys.executable).parent / "uv"
+        uv = shutil.which("uv", path=str(Path(sys.executable).parent)) or shutil.which("uv")
+        assert uv, "uv installs the other pandas line: it is a test dependency"
         subprocess.run(
             [uv, "pip", "install", "--quiet", "--no-deps", "--python", python, *OTHER_PANDAS], check=True, timeout=600
         )
