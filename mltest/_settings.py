@@ -133,16 +133,24 @@ def _convert(name: str, raw: Any, source: str) -> Any:
     return _validation.number(label, value, low=low, high=high, integer=integer)
 
 
-def load(rootpath: Path, ini: dict[str, Any]) -> None:
-    """Load ``[tool.mltest]`` from ``rootpath/pyproject.toml``, then the ini options given."""
+def load(rootpath: Path, ini: dict[str, Any]) -> Any:
+    """Load ``[tool.mltest]`` from ``rootpath/pyproject.toml``, then the ini options given.
+
+    Returns the ``model_card`` entry of ``[tool.mltest]`` (a table or a file name), or ``None``:
+    it describes the model for ``--mltest-model-card`` and is not a threshold.
+    """
     pyproject = Path(rootpath) / "pyproject.toml"
+    card = None
     if pyproject.is_file():
         try:
             table = tomllib.loads(pyproject.read_text(encoding="utf-8")).get("tool", {}).get("mltest", {})
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
             raise MltestError(f"cannot read {pyproject}: {error}") from None
+        table = dict(table)
+        card = table.pop("model_card", None)
         update(table, source="[tool.mltest]")
     update({k: v for k, v in ini.items() if v not in (None, "")}, source="ini option mltest_")
+    return card
 
 
 def snapshot() -> dict[str, Any]:

@@ -28,6 +28,9 @@ def build_parser() -> argparse.ArgumentParser:
     from mltest.notebooks import _cli as convert_cli
 
     convert_cli.add_parser(commands)
+    from mltest.score import _cli as score_cli
+
+    score_cli.add_parser(commands)
     return parser
 
 

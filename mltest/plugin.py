@@ -42,6 +42,7 @@ _SEED = pytest.StashKey[int]()
 _SAVED_SETTINGS = pytest.StashKey[dict]()
 _RESULTS = pytest.StashKey[dict]()  # on an item: {phase: [result dicts]}
 _PENDING = pytest.StashKey[list]()  # on the config: import-time results not yet on a report
+_CARD = pytest.StashKey[Any]()  # the model card's description, or None
 _CACHE_KEY = "mltest/seed"
 _WIDER_SCOPES = ("class", "module", "package", "session")
 
@@ -54,6 +55,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=None,
         help="seed random, numpy and torch with SEED before each test; 'random' picks a new one, "
         "'last' reuses the previous run's (default: the 'seed' setting, 0)",
+    )
+    group.addoption(
+        "--mltest-model-card",
+        metavar="PATH",
+        default=None,
+        help="write a model card (Markdown with Hugging Face front matter) from this run's checks to PATH; "
+        "describe the model under [tool.mltest.model_card]",
     )
     group.addoption(
         "--mltest-report",
@@ -72,7 +80,8 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[_SAVED_SETTINGS] = _settings.snapshot()
     try:
         _check_report_path(config.getoption("mltest_report"))
-        _settings.load(config.rootpath, {name: config.getini(f"mltest_{name}") for name in _settings.DEFAULTS})
+        card = _settings.load(config.rootpath, {name: config.getini(f"mltest_{name}") for name in _settings.DEFAULTS})
+        config.stash[_CARD] = _card_config(config.getoption("mltest_model_card"), card, config.rootpath)
         seed = _resolve_seed(config)
     except MltestError as error:
         _settings.restore(config.stash[_SAVED_SETTINGS])
@@ -97,6 +106,17 @@ def _check_report_path(path: str | None) -> None:
             f"--mltest-report={path!r} is not valid: expected a path ending in "
             f"{', '.join(REPORT_SUFFIXES)} (Markdown or JSON)"
         )
+
+
+def _card_config(path: str | None, raw: Any, root: Path) -> dict[str, str] | None:
+    """The model card's description, checked at start-up (None without --mltest-model-card)."""
+    if path is None:
+        return None
+    if not path.lower().endswith((".md", ".markdown")):
+        raise MltestError(f"--mltest-model-card={path!r} is not valid: expected a path ending in .md")
+    from mltest._model_card import read_card_config
+
+    return read_card_config(raw if raw is not None else {}, root=Path(root))
 
 
 def _resolve_seed(config: pytest.Config) -> int:
@@ -258,6 +278,7 @@ class _Collector:
         pending = self.config.stash[_PENDING]
         self.results.extend(pending)  # imported, but no test ran after
         pending.clear()
+        self._write_model_card()
         path = self.config.getoption("mltest_report")
         if path is None:
             return
@@ -270,9 +291,27 @@ class _Collector:
             text = _render.render_markdown(self.ordered(), seed=seed, path=target)
         target.write_text(text, encoding="utf-8")
 
+    def _write_model_card(self) -> None:
+        config = self.config.stash[_CARD]
+        if config is None:
+            return
+        from mltest._model_card import render_model_card
+        from mltest.score import render_scorecard, score_repository
+
+        root, results = Path(self.config.rootpath), self.ordered()
+        target = Path(self.config.getoption("mltest_model_card"))
+        target = target if target.is_absolute() else Path(self.config.invocation_params.dir) / target
+        config = {"name": root.name} | config
+        scorecard = render_scorecard(score_repository(root, results), heading="##")
+        text = render_model_card(
+            results, config=config, path=target, root=root, seed=self.config.stash[_SEED], scorecard=scorecard
+        )
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
         path = self.config.getoption("mltest_report")
-        if not self.results and path is None:
+        if not self.results and path is None and self.config.stash[_CARD] is None:
             return
         results = self.ordered()
         terminalreporter.section("mltest")
@@ -292,3 +331,5 @@ class _Collector:
             terminalreporter.write_line("no mltest checks ran")
         if path is not None:
             terminalreporter.write_line(f"mltest report written to {path}")
+        if self.config.getoption("mltest_model_card") is not None:
+            terminalreporter.write_line(f"model card written to {self.config.getoption('mltest_model_card')}")
