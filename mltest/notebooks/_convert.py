@@ -1,23 +1,22 @@
 """Convert one notebook into its module file, safely.
 
 A module edited by hand after conversion (or a file mltest did not write) is never overwritten
-unless ``force=True``. The module is written to a temporary file in the target folder and
-renamed over the target, so an error never leaves a partial module behind.
+unless ``force=True``. The module is written atomically by :mod:`mltest._io`: an error never
+leaves a partial module behind, the module keeps its mode, and a symbolic link is not written through.
 """
 
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from mltest import _io
 from mltest.notebooks._module import ConversionError, build_module
 from mltest.notebooks._read import read_notebook
 from mltest.notebooks._select import select, selection_hash
 from mltest.notebooks._sync import body_untouched, fix_command, header, module_path, source_reference, split_header
 
-__all__ = ["Conversion", "convert_notebook", "write_atomically"]
+__all__ = ["Conversion", "convert_notebook"]
 
 
 @dataclass
@@ -30,19 +29,6 @@ class Conversion:
     message: str
     warnings: list[str] = field(default_factory=list)
     text: str = ""
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file and a rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as file:
-            file.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def convert_notebook(
@@ -84,7 +70,7 @@ def convert_notebook(
         if existing == text:
             return Conversion(notebook, target, "unchanged", f"{target} is up to date with {notebook}", warnings, text)
     if write:
-        write_atomically(target, text)
+        _io.write_text(target, text)
     return Conversion(
         notebook, target, "written", f"converted {notebook} -> {target} ({len(selection.cells)} cells)", warnings, text
     )
