@@ -27,6 +27,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from mltest.hooks import _argv
+
+from mltest._cli_boundary import run
+
 __all__ = ["DATA_EXTENSIONS", "MODEL_EXTENSIONS", "Finding", "check_file", "dvc_tracked", "main"]
 
 MODEL_EXTENSIONS = {
@@ -151,16 +155,17 @@ def _dvc_files() -> dict[str, str]:
 def report(findings: Sequence[Finding]) -> str:
     """The message for the blocked files, with the commands that fix them."""
     quoted = [shlex.quote(f.path) for f in findings]
+    end = ["--"] if any(f.path.startswith("-") for f in findings) else []  # a file named like an option
     lines = [f"mltest-data-guard: {len(findings)} file(s) belong in DVC, not in git:"]
     lines += [f"  {f.path}: {f.reason}" for f in findings]
-    lines += ["Run:", f"  git rm --cached -q {' '.join(quoted)}"]
+    lines += ["Run:", f"  git rm --cached -q {' '.join([*end, *quoted])}"]
     to_add = [shlex.quote(f.path) for f in findings if f.action == "dvc add"]
     if to_add:
         ignores = dict.fromkeys(
             posixpath.join(posixpath.dirname(f.path), ".gitignore") for f in findings if f.action == "dvc add"
         )
-        lines.append(f"  dvc add {' '.join(to_add)}")
-        lines.append(f"  git add {' '.join([*(q + '.dvc' for q in to_add), *map(shlex.quote, ignores)])}")
+        lines.append(f"  dvc add {' '.join([*end, *to_add])}")
+        lines.append(f"  git add {' '.join([*end, *(q + '.dvc' for q in to_add), *map(shlex.quote, ignores)])}")
     if len(to_add) < len(findings):
         lines.append("  (files DVC already tracks need no dvc add: `dvc commit` or `dvc repro` records them)")
     lines.append("A small file that belongs in git: allow it with `args: [--allow, 'path/glob']` in the hook config.")
@@ -168,14 +173,18 @@ def report(findings: Sequence[Finding]) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="mltest-data-guard", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="mltest-data-guard", description=__doc__.splitlines()[0], allow_abbrev=False)
     parser.add_argument("files", nargs="*", help="staged files")
     parser.add_argument("--max-kb", type=int, default=500, help="largest file of any kind (default 500)")
     parser.add_argument(
         "--max-sample-kb", type=int, default=100, help="largest data file (.csv, .parquet, ...) allowed in git"
     )
     parser.add_argument("--allow", action="append", default=[], metavar="GLOB", help="paths that may be committed")
-    args = parser.parse_args(argv)
+    args = _argv.parse(parser, argv)
+    return run("mltest-data-guard", lambda: _guard(args))
+
+
+def _guard(args: argparse.Namespace) -> int:
     tracked = dvc_tracked(_dvc_files())
     findings = []
     for name in args.files:

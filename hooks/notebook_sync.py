@@ -14,14 +14,17 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from mltest.errors import MltestError
+from mltest.hooks import _argv
+
+from mltest._cli_boundary import Boundary
 from mltest.notebooks._sync import SyncStatus, check, split_header
 
 __all__ = ["main", "statuses"]
+
+PROGRAM = "mltest-notebook-sync"
 
 
 def _targets(files: Sequence[str]) -> dict[Path, Path | None]:
@@ -62,31 +65,29 @@ def statuses(files: Sequence[str], *, out_dir: Path | None = None) -> list[SyncS
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="mltest-notebook-sync", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="mltest-notebook-sync", description=__doc__.splitlines()[0], allow_abbrev=False
+    )
     parser.add_argument("files", nargs="*", help="staged notebooks and Python files")
     parser.add_argument("--out-dir", type=Path, help="folder of the converted modules (default: next to each notebook)")
     parser.add_argument("--require", action="store_true", help="every notebook must have a converted module")
     parser.add_argument("--fix", action="store_true", help="convert out-of-date notebooks again (then fail)")
-    args = parser.parse_args(argv)
-    try:
+    args = _argv.parse(parser, argv)
+    errors = Boundary(PROGRAM)
+    found: list[SyncStatus] = []
+    with errors.item():
         found = statuses(args.files, out_dir=args.out_dir)
-    except (MltestError, OSError) as error:
-        print(f"mltest-notebook-sync: {error}", file=sys.stderr)
-        return 1
     problems = [s for s in found if not s.ok and (s.state != "missing" or args.require)]
     for status in problems:
         if args.fix and status.state in ("stale", "missing"):
             from mltest.notebooks._convert import convert_notebook
 
-            try:
+            with errors.item():
                 converted = convert_notebook(status.notebook, to=status.module)
-            except (MltestError, OSError) as error:
-                print(f"mltest-notebook-sync: {error}", file=sys.stderr)
-                continue
-            print(f"mltest-notebook-sync: {converted.message}; review and stage it")
+                print(f"{PROGRAM}: {converted.message}; review and stage it")
         else:
-            print(f"mltest-notebook-sync: {status.message}")
-    return 1 if problems else 0
+            print(f"{PROGRAM}: {status.message}")
+    return 1 if problems or errors.count else 0
 
 
 if __name__ == "__main__":

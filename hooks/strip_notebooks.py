@@ -16,10 +16,15 @@ from __future__ import annotations
 import argparse
 import copy
 import json
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
+
+from mltest.hooks import _argv
+
+from mltest import _io
+from mltest._cli_boundary import Boundary
+from mltest.notebooks._sync import read_json
 
 __all__ = ["CELL_METADATA", "NOTEBOOK_METADATA", "main", "strip"]
 
@@ -68,26 +73,25 @@ def dumps(notebook: dict[str, Any]) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="mltest-strip-notebooks", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="mltest-strip-notebooks", description=__doc__.splitlines()[0], allow_abbrev=False
+    )
     parser.add_argument("files", nargs="*", help="notebooks (.ipynb)")
     parser.add_argument("--keep-output", action="store_true", help="keep every output (strip metadata only)")
     parser.add_argument("--keep-count", action="store_true", help="keep execution counts")
-    args = parser.parse_args(argv)
-    status = 0
+    args = _argv.parse(parser, argv)
+    errors = Boundary("mltest-strip-notebooks")
+    changed = 0
     for name in args.files:
-        path = Path(name)
-        try:
-            notebook = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-            print(f"mltest-strip-notebooks: {path}: not a notebook: {error}", file=sys.stderr)
-            status = 1
-            continue
-        stripped = strip(notebook, keep_output=args.keep_output, keep_count=args.keep_count)
-        if stripped != notebook:
-            path.write_text(dumps(stripped), encoding="utf-8", newline="\n")
-            print(f"mltest-strip-notebooks: stripped outputs and metadata from {path}")
-            status = 1
-    return status
+        with errors.item():
+            path = Path(name)
+            notebook = read_json(path)
+            stripped = strip(notebook, keep_output=args.keep_output, keep_count=args.keep_count)
+            if stripped != notebook:
+                _io.write_text(path, dumps(stripped))
+                print(f"mltest-strip-notebooks: stripped outputs and metadata from {path}")
+                changed += 1
+    return 1 if changed or errors.count else 0
 
 
 if __name__ == "__main__":

@@ -11,11 +11,16 @@ the failure lists every failing column and check with counts and failure cases.
 from __future__ import annotations
 
 import argparse
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from mltest.hooks import _argv
+
+from mltest._cli_boundary import Boundary
+
 __all__ = ["DATA_SUFFIXES", "SCHEMA_SUFFIXES", "main", "pairs", "schema_for"]
+
+PROGRAM = "mltest-validate-data"
 
 DATA_SUFFIXES = (".csv", ".parquet")
 SCHEMA_SUFFIXES = (".schema.yaml", ".schema.yml", ".schema.json")
@@ -60,37 +65,38 @@ def pairs(
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="mltest-validate-data", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="mltest-validate-data", description=__doc__.splitlines()[0], allow_abbrev=False
+    )
     parser.add_argument("files", nargs="*", help="staged data files (.csv, .parquet) and schema files")
     where = parser.add_mutually_exclusive_group()
     where.add_argument("--schema", type=Path, help="one schema file for every data file given")
     where.add_argument("--schema-dir", type=Path, help="folder holding <name>.schema.yaml for data/<name>.csv")
     parser.add_argument("--require-schema", action="store_true", help="fail on a data file without a schema")
-    args = parser.parse_args(argv)
+    args = _argv.parse(parser, argv)
     todo = pairs(args.files, schema=args.schema, schema_dir=args.schema_dir)
     if not todo:
         return 0
-    from mltest.errors import CheckFailed, MltestError
+    from mltest.errors import CheckFailed
     from mltest.report import recording
     from mltest.schema import assert_schema, read_data
 
-    status = 0
+    errors = Boundary(PROGRAM)
+    failed = 0
     with recording():  # a hook reports here, not in the report of a pytest run that calls it
         for data, schema in todo:
             if schema is None:
                 if args.require_schema:
-                    print(f"mltest-validate-data: {data}: no schema file (expected {data.with_suffix('.schema.yaml')})")
-                    status = 1
+                    print(f"{PROGRAM}: {data}: no schema file (expected {data.with_suffix('.schema.yaml')})")
+                    failed += 1
                 continue
-            try:
-                assert_schema(read_data(data), schema)
-            except CheckFailed as failure:
-                print(f"mltest-validate-data: {data} does not match {schema}:\n{failure}\n")
-                status = 1
-            except (MltestError, OSError) as error:
-                print(f"mltest-validate-data: {data}: {error}", file=sys.stderr)
-                status = 1
-    return status
+            with errors.item():
+                try:
+                    assert_schema(read_data(data), schema)
+                except CheckFailed as failure:
+                    print(f"{PROGRAM}: {data} does not match {schema}:\n{failure}\n")
+                    failed += 1
+    return 1 if failed or errors.count else 0
 
 
 if __name__ == "__main__":

@@ -1,18 +1,18 @@
 """The ``mltest`` command line: ``mltest schema infer``, ``mltest convert``.
 
-One error boundary: an expected error (:class:`~mltest.errors.MltestError`, a missing file)
-prints one line on stderr and exits 1; a bug keeps its traceback.
+One error boundary (:mod:`mltest._cli_boundary`, shared with the hooks): an expected error
+(:class:`~mltest.errors.MltestError`, a missing file) prints one line on stderr and exits 1; a bug
+keeps its traceback.
 Each subcommand lives in its own module under ``mltest/`` and registers itself below.
 """
 
 from __future__ import annotations
 
 import argparse
-import sys
 from collections.abc import Sequence
 
 from mltest import __version__
-from mltest.errors import MltestError
+from mltest._cli_boundary import run
 
 __all__ = ["main"]
 
@@ -37,11 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    try:
-        return int(args.func(args) or 0)
-    except (MltestError, OSError) as error:
-        print(f"mltest {args.command}: error: {error}", file=sys.stderr)
-        return 1
+    return run(f"mltest {args.command}", lambda: args.func(args))
 
 
 if __name__ == "__main__":

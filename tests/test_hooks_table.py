@@ -115,7 +115,7 @@ def test_data_guard_main_in_a_git_repository(repo: Path, capsys: pytest.CaptureF
     subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "x"], check=True)
     (repo / "data" / "sample.csv").write_text("a,b\n" + "1,2\n" * 60_000)
     _stage(repo)
-    assert data_guard.main(["data/sample.csv", "--allow", "model.onnx", "--allow", "data/raw.csv"]) == 1
+    assert data_guard.main(["--allow", "model.onnx", "--allow", "data/raw.csv", "data/sample.csv"]) == 1
     assert "  data/sample.csv: data file (.csv, 234 KB > 100 KB allowed for samples)\n" in capsys.readouterr().out
 
 
@@ -225,7 +225,7 @@ def test_validate_data_main_in_a_git_repository(repo: Path, capsys: pytest.Captu
     shutil.copy(ROOT / "examples" / "german_credit.schema.yaml", repo / "data" / "credit.schema.yaml")
     _stage(repo)
     assert validate_data.main(["data/credit.csv", "data/other.csv"]) == 0
-    assert validate_data.main(["data/other.csv", "--require-schema"]) == 1
+    assert validate_data.main(["--require-schema", "data/other.csv"]) == 1
     assert capsys.readouterr().out == (
         "mltest-validate-data: data/other.csv: no schema file (expected data/other.schema.yaml)\n"
     )
@@ -246,22 +246,22 @@ def test_notebook_sync_statuses(repo: Path, capsys: pytest.CaptureFixture[str]) 
     convert_notebook(Path("notebooks/train.ipynb"), out_dir=Path("src"))
     states = {s.notebook.name: s.state for s in notebook_sync.statuses(["notebooks/scratch.ipynb", "src/train.py"])}
     assert states == {"scratch.ipynb": "missing", "train.ipynb": "up-to-date"}
-    assert notebook_sync.main(["notebooks/scratch.ipynb", "notebooks/train.ipynb", "--out-dir", "src"]) == 0
-    assert notebook_sync.main(["notebooks/scratch.ipynb", "--out-dir", "src", "--require"]) == 1
+    assert notebook_sync.main(["--out-dir", "src", "notebooks/scratch.ipynb", "notebooks/train.ipynb"]) == 0
+    assert notebook_sync.main(["--out-dir", "src", "--require", "notebooks/scratch.ipynb"]) == 1
     assert capsys.readouterr().out == (
         "mltest-notebook-sync: src/scratch.py does not exist: "
         "run `mltest convert notebooks/scratch.ipynb --to src/scratch.py`\n"
     )
     module = repo / "src" / "train.py"
     module.write_text(module.read_text().replace('TARGET = "risk"', 'TARGET = "label"'))
-    assert notebook_sync.main(["src/train.py", "--fix"]) == 1  # never fixes a hand edit
+    assert notebook_sync.main(["--fix", "src/train.py"]) == 1  # never fixes a hand edit
     assert "src/train.py was edited by hand after conversion" in capsys.readouterr().out
     assert 'TARGET = "label"' in module.read_text()
     convert_notebook(Path("notebooks/train.ipynb"), out_dir=Path("src"), force=True)
     notebook = json.loads((repo / "notebooks" / "train.ipynb").read_text())
     notebook["cells"][2]["source"] = "".join(notebook["cells"][2]["source"]) + "\nEXTRA = 1"
     (repo / "notebooks" / "train.ipynb").write_text(json.dumps(notebook))
-    assert notebook_sync.main(["notebooks/train.ipynb", "--out-dir", "src", "--fix"]) == 1
+    assert notebook_sync.main(["--out-dir", "src", "--fix", "notebooks/train.ipynb"]) == 1
     assert capsys.readouterr().out == (
         "mltest-notebook-sync: converted notebooks/train.ipynb -> src/train.py (12 cells); review and stage it\n"
     )

@@ -6,16 +6,11 @@ import argparse
 import sys
 from pathlib import Path
 
-from mltest.errors import MltestError
+from mltest._cli_boundary import Boundary
 
 __all__ = ["add_parser", "run"]
 
-
-def _error_text(error: Exception) -> str:
-    """One line for an expected error; a missing file reads ``path: no such file or directory``."""
-    if isinstance(error, OSError) and error.filename is not None and error.strerror:
-        return f"{error.filename}: {error.strerror[0].lower()}{error.strerror[1:]}"
-    return str(error)
+PROGRAM = "mltest convert"
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:
@@ -66,37 +61,28 @@ def run(args: argparse.Namespace) -> int:
         return _check(args)
     from mltest.notebooks._convert import convert_notebook
 
-    failures = 0
+    errors = Boundary(PROGRAM)
     for notebook in args.notebooks:
-        try:
+        with errors.item():
             result = convert_notebook(notebook, to=args.to, out_dir=args.out_dir, force=args.force)
-        except (MltestError, OSError) as error:
-            print(f"mltest convert: error: {_error_text(error)}", file=sys.stderr)
-            failures += 1
-            continue
-        for warning in result.warnings:
-            print(f"mltest convert: warning: {warning}", file=sys.stderr)
-        if result.state == "skipped":
-            print(f"mltest convert: {result.message}", file=sys.stderr)
-        elif not args.quiet:
-            print(result.message)
-    return 1 if failures else 0
+            for warning in result.warnings:
+                print(f"{PROGRAM}: warning: {warning}", file=sys.stderr)
+            if result.state == "skipped":
+                print(f"{PROGRAM}: {result.message}", file=sys.stderr)
+            elif not args.quiet:
+                print(result.message)
+    return 1 if errors.count else 0
 
 
 def _check(args: argparse.Namespace) -> int:
     from mltest.notebooks._sync import check
 
+    errors = Boundary(PROGRAM)
     problems = 0
     for notebook in args.notebooks:
-        try:
+        with errors.item():
             status = check(notebook, to=args.to, out_dir=args.out_dir)
-        except (MltestError, OSError) as error:
-            print(f"mltest convert: error: {_error_text(error)}", file=sys.stderr)
-            problems += 1
-            continue
-        if not status.ok:
-            problems += 1
-            print(status.message)
-        elif not args.quiet:
-            print(status.message)
-    return 1 if problems else 0
+            problems += not status.ok
+            if not status.ok or not args.quiet:
+                print(status.message)
+    return 1 if problems or errors.count else 0
