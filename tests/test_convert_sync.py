@@ -214,3 +214,26 @@ def test_a_folder_stands_for_its_notebooks(project: Path, capsys: pytest.Capture
         "",
     )
     assert _run("convert", "--check", "-q", "notebooks", "--out-dir", "src", capsys=capsys) == (0, "", "")
+
+
+@pytest.mark.parametrize("name", ["..evil", "a..b", "core.", "1abc", "core/x"])
+def test_default_exp_cannot_leave_the_output_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], name: str
+) -> None:
+    notebook = {
+        "nbformat": 4,
+        "nbformat_minor": 5,
+        "metadata": {},
+        "cells": [{"cell_type": "code", "metadata": {}, "outputs": [], "source": f"#| default_exp {name}\nX = 1"}],
+    }
+    (tmp_path / "nb").mkdir()
+    (tmp_path / "nb" / "a.ipynb").write_text(json.dumps(notebook))
+    monkeypatch.chdir(tmp_path / "nb")
+    message = (
+        f"mltest convert: error: a.ipynb: #| default_exp {name} is not a module name: "
+        "expected names separated by dots, such as core.features\n"
+    )
+    for argv in (["convert", "a.ipynb", "--out-dir", "out"], ["convert", "--check", "a.ipynb", "--out-dir", "out"]):
+        assert _run(*argv, capsys=capsys) == (1, "", message)
+    assert sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*")) == ["nb", "nb/a.ipynb"]
+    assert not list(Path("/").glob("evil.py"))

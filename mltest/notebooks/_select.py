@@ -42,7 +42,7 @@ FORMAT_VERSION = "1"
 _DIRECTIVE = re.compile(r"^\s*#\s*\|\s*(?P<body>.*)$")
 _OLD_EXPORT = re.compile(r"^\s*#\s*(?P<body>export[si]?)\s*$")
 _EXPORT_WORDS = {"export", "exports", "exporti"}
-_DEFAULT_EXP = re.compile(r"^default_exp\s+(?P<name>[\w.]+)")
+_DEFAULT_EXP = re.compile(r"^default_exp\s+(?P<name>\S+)")
 
 
 @dataclass

@@ -52,6 +52,7 @@ _HASHES = re.compile(
     r"^# mltest-convert: v(?P<version>\w+) notebook-sha256=(?P<notebook>[0-9a-f]+) module-sha256=(?P<module>[0-9a-f]+)$"
 )
 _ORDER_PREFIX = re.compile(r"^\d+[\s_.-]*")
+_MODULE_NAME = re.compile(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)*")
 
 
 class NotebookError(MltestError):
@@ -156,6 +157,11 @@ def module_path(
         return Path(to)
     folder = Path(out_dir) if out_dir is not None else Path(notebook).parent
     if name:
+        if not _MODULE_NAME.fullmatch(name):  # `..x` would be `/x.py`: never leave the folder
+            raise NotebookError(
+                f"{notebook}: #| default_exp {name} is not a module name: "
+                "expected names separated by dots, such as core.features"
+            )
         return folder / (name.replace(".", "/") + ".py")
     stem = _ORDER_PREFIX.sub("", Path(notebook).stem) or Path(notebook).stem
     slug = re.sub(r"\W+", "_", stem.lower()).strip("_") or "notebook"
