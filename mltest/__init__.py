@@ -30,8 +30,9 @@ _LAZY = {
     "assert_invariant": "mltest.invariance",
     "assert_directional": "mltest.invariance",
     "assert_cases": "mltest.invariance",
+    "assert_no_weak_slices": "mltest.evaluation",
 }
-_SUBMODULES = ("schema", "fairness", "invariance", "perturb", "strategies", "training", "report")
+_SUBMODULES = ("schema", "evaluation", "fairness", "invariance", "perturb", "strategies", "training", "report")
 
 __all__ = [
     "CheckFailed",
@@ -46,7 +47,9 @@ __all__ = [
     "assert_group_metric",
     "assert_invariant",
     "assert_no_leakage",
+    "assert_no_weak_slices",
     "assert_schema",
+    "evaluation",
     "fairness",
     "infer_schema",
     "invariance",
@@ -74,7 +77,8 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
-    from mltest import fairness, invariance, perturb, report, schema, strategies, training
+    from mltest import evaluation, fairness, invariance, perturb, report, schema, strategies, training
+    from mltest.evaluation import assert_no_weak_slices
     from mltest.fairness import (
         assert_demographic_parity,
         assert_equal_opportunity,

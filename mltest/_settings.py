@@ -35,6 +35,12 @@ DEFAULTS: dict[str, tuple[Any, str]] = {
     "invariance_tolerance": (0.0, "default tolerance of assert_invariant"),
     "invariance_max_failure_rate": (0.0, "default max_failure_rate of invariance checks"),
     "learns_margin": (0.05, "how much assert_learns must beat the dummy baseline by"),
+    "evaluation_max_gap": (
+        0.1,
+        "default max_gap of assert_no_weak_slices (an error metric: share of the overall error)",
+    ),
+    "evaluation_min_slice_size": (30, "rows a slice needs in each half to be searched by assert_no_weak_slices"),
+    "evaluation_confidence": (0.95, "confidence of the evaluation checks' tests and intervals"),
 }
 
 # name: (low, high) for numeric settings; None leaves that side open.
@@ -45,6 +51,9 @@ _BOUNDS: dict[str, tuple[float | None, float | None]] = {
     "invariance_tolerance": (0, None),
     "invariance_max_failure_rate": (0, 1),
     "learns_margin": (0, 1),
+    "evaluation_max_gap": (0, None),
+    "evaluation_min_slice_size": (1, None),
+    "evaluation_confidence": (0, 1),
 }
 _CHOICES = {"inconclusive": ("fail", "pass")}
 
