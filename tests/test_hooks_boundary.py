@@ -7,11 +7,12 @@ catches errors on its own any more.
 from __future__ import annotations
 
 import re
+import subprocess
 from pathlib import Path
 
 import pytest
 from conftest import ROOT
-from mltest.hooks import notebook_sync, strip_notebooks, validate_data
+from mltest.hooks import data_guard, notebook_sync, strip_notebooks, validate_data
 
 from mltest import _cli_boundary
 from mltest.cli import main as cli_main
@@ -72,15 +73,18 @@ def test_boundary_goes_on_after_a_bad_item(capsys: pytest.CaptureFixture[str]) -
         (lambda: strip_notebooks.main(["nowhere.ipynb"]), "mltest-strip-notebooks: error: nowhere.ipynb: no such"),
         (lambda: notebook_sync.main(["bad.ipynb"]), "mltest-notebook-sync: error: bad.ipynb: not a notebook"),
         (lambda: validate_data.main(["data.csv"]), "mltest-validate-data: error: "),
+        (lambda: data_guard.main(["dvc.yaml"]), "mltest-data-guard: error: dvc.yaml is not valid YAML"),
     ],
 )
 def test_every_entry_point_reports_in_one_line(
     call, expected: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
     monkeypatch.chdir(tmp_path)
     (tmp_path / "bad.ipynb").write_text("{")
     (tmp_path / "data.csv").write_bytes(b"\xff\xfe\x00bad")
     (tmp_path / "data.schema.yaml").write_text("schema_type: dataframe\ncolumns: {}\n")
+    (tmp_path / "dvc.yaml").write_text("stages: [\n")
     assert call() == 1
     err = capsys.readouterr().err
     assert err.startswith(expected) and err.count("\n") == 1, err

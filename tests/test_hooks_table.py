@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from conftest import GERMAN_CREDIT, ROOT
-from mltest.hooks import data_guard, notebook_sync, strip_notebooks, validate_data
+from mltest.hooks import _dvc, data_guard, notebook_sync, strip_notebooks, validate_data
 
 from mltest.notebooks import convert_notebook
 
@@ -46,16 +46,16 @@ GUARD_CASES = [
     (
         "data/raw.csv",
         10,
-        {"tracked": {"data/raw.csv": "data/raw.csv.dvc"}},
+        {"index": _dvc.read_index({"data/raw.csv.dvc": "outs:\n- path: raw.csv\n"})},
         "already tracked by DVC (data/raw.csv.dvc)",
     ),
     (
         "data/images/1.png",
         10,
-        {"tracked": {"data/images": "data/images.dvc"}},
+        {"index": _dvc.read_index({"data/images.dvc": "outs:\n- path: images\n"})},
         "already tracked by DVC (data/images.dvc)",
     ),
-    ("data/images.txt", 10, {"tracked": {"data/images": "data/images.dvc"}}, None),
+    ("data/images.txt", 10, {"index": _dvc.read_index({"data/images.dvc": "outs:\n- path: images\n"})}, None),
 ]
 
 
@@ -65,8 +65,8 @@ def test_data_guard_table(path: str, size: int, options: dict, reason: str | Non
     assert (finding.reason if finding else None) == reason
 
 
-def test_dvc_tracked_reads_dvc_files_and_dvc_yaml_outs() -> None:
-    tracked = data_guard.dvc_tracked(
+def test_read_index_reads_dvc_files_and_dvc_yaml_outs() -> None:
+    index = _dvc.read_index(
         {
             "data/raw.csv.dvc": "outs:\n- md5: 1\n  path: raw.csv\n",
             "data/images.dvc": "outs:\n- path: images\n",
@@ -78,15 +78,18 @@ def test_dvc_tracked_reads_dvc_files_and_dvc_yaml_outs() -> None:
                 "  each:\n    foreach: [a, b]\n    do:\n      outs: ['${item}.txt']\n"
                 "  evaluate:\n    cmd: python evaluate.py\n    outs: [report.html]\n"
             ),
-            "broken.dvc": "outs: [\n",
         }
     )
-    assert tracked == {
-        "data/raw.csv": "data/raw.csv.dvc",
-        "data/images": "data/images.dvc",
-        "data/prepared": "stage 'prepare' of pipelines/dvc.yaml",
-        "plots/roc.csv": "stage 'prepare' of pipelines/dvc.yaml",
-        "pipelines/report.html": "stage 'evaluate' of pipelines/dvc.yaml",
+    assert {path: (o.where, o.cache) for path, o in index.outputs.items()} == {
+        "data/raw.csv": ("data/raw.csv.dvc", True),
+        "data/images": ("data/images.dvc", True),
+        "data/notes.txt": ("data/notes.dvc", False),
+        "data/prepared": ("stage 'prepare' of pipelines/dvc.yaml", True),
+        "metrics.json": ("stage 'prepare' of pipelines/dvc.yaml", False),
+        "plots/roc.csv": ("stage 'prepare' of pipelines/dvc.yaml", True),
+        "pipelines/a.txt": ("stage 'each@a' of pipelines/dvc.yaml", True),
+        "pipelines/b.txt": ("stage 'each@b' of pipelines/dvc.yaml", True),
+        "pipelines/report.html": ("stage 'evaluate' of pipelines/dvc.yaml", True),
     }
 
 
