@@ -11,7 +11,8 @@ BIN := $(VENV)/bin
 # torch is installed with pip, not uv: pip takes the local CPU build where a machine has one.
 TORCH_SPEC ?= torch==2.13.0
 TORCH_INDEX ?=
-PYTEST_ARGS ?=
+# Two workers: the suite's CPU time is spread over both cores (override, e.g. PYTEST_ARGS=tests/test_x.py).
+PYTEST_ARGS ?= -n 2
 
 .PHONY: test test-compat demo lint docs bench clean
 
