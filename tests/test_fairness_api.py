@@ -35,11 +35,12 @@ def test_top_level_assertions_are_the_fairness_ones(name: str) -> None:
 
 
 @pytest.mark.parametrize("name", FAIRLEARN_NAMES)
-def test_signature_is_fairlearns_plus_data(name: str) -> None:
+def test_signature_is_fairlearns_plus_keywords(name: str) -> None:
     ours = inspect.signature(getattr(mf, name)).parameters
     theirs = inspect.signature(getattr(fl, name)).parameters
     extra = [p for p in ours if p not in theirs]
-    assert extra in ([], ["data"])
+    assert extra in ([], ["data", "pos_label"])
+    assert all(ours[p].kind == inspect.Parameter.KEYWORD_ONLY and ours[p].default is None for p in extra)
     for pname, param in theirs.items():
         assert ours[pname].kind == param.kind, pname
         assert ours[pname].default == param.default, pname

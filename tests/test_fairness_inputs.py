@@ -64,7 +64,26 @@ CASES = [
     (
         "non-binary truth",
         lambda: mf.equalized_odds_ratio(["no", "yes", "no", "yes"], [0, 1, 0, 1], sensitive_features=AB),
-        f"y_true has 2 distinct values ['no', 'yes']: {BINARY}",
+        f"y_true has 2 distinct values ['no', 'yes']: {BINARY}; name the positive class with pos_label=, "
+        "one of ['no', 'yes']",
+    ),
+    (
+        "demographic parity: a misspelt y_true column",
+        lambda: mf.demographic_parity_difference(
+            "riks", "p", sensitive_features="sex", data=pd.DataFrame({"risk": [0, 1], "p": [0, 1], "sex": ["a", "b"]})
+        ),
+        "y_true='riks' is not valid: expected a column of data, one of ['risk', 'p', 'sex'] (did you mean 'risk'?)",
+    ),
+    (
+        "demographic parity: y_true of another length",
+        lambda: mltest.assert_demographic_parity([0, 1, 1], [0, 1, 0, 1], sensitive_features=AB),
+        "y_true has 3 rows but y_pred has 4: every input needs one value per row",
+    ),
+    (
+        "demographic parity: y_true that are scores",
+        lambda: mltest.assert_demographic_parity([0.2, 0.9, 0.4, 0.7], [0, 1, 0, 1], sensitive_features=AB),
+        f"y_true has 4 distinct values [0.2, 0.9, 0.4, 0.7]: {BINARY} "
+        "(these look like scores: threshold them first, e.g. y_pred = scores >= 0.5)",
     ),
     (
         "empty input",
@@ -139,6 +158,16 @@ def test_unknown_metric_suggests_the_close_name() -> None:
         mf.group_metrics([0, 1], [0, 1], sensitive_features=["a", "b"], metric="acuracy")
     with pytest.raises(InvalidArgument, match=r"\(did you mean 'accuracy'\?\)$"):
         mf.group_metrics([0, 1], [0, 1], sensitive_features=["a", "b"], metric="acuracy")
+
+
+def test_demographic_parity_refuses_a_two_column_y_true() -> None:
+    two_columns = pd.DataFrame({"risk": [0, 1, 0, 1], "sex": AB})
+    with pytest.raises(InvalidArgumentType) as info:
+        mltest.assert_demographic_parity(two_columns, [0, 1, 0, 1], sensitive_features=AB)
+    assert str(info.value) == (
+        "y_true=<DataFrame of shape (4, 2)> has type DataFrame: expected one column (a Series, list or 1-D array), "
+        "not a DataFrame"
+    )
 
 
 def test_missing_sensitive_features_is_a_type_error() -> None:

@@ -73,3 +73,20 @@ def test_spark_bad_input_is_named(spark, credit: pd.DataFrame) -> None:
         mf.equalized_odds_difference("risky", "risk", sensitive_features="sex", data=sdf)
     with pytest.raises(InvalidArgument, match=r"^data=DataFrame\[risk: .* is not valid: expected at least one row$"):
         mf.demographic_parity_difference("risk", "pred", sensitive_features="sex", data=sdf.limit(0))
+
+
+def test_spark_string_labels_with_pos_label(spark, credit: pd.DataFrame) -> None:
+    spelt = credit.assign(
+        risk=np.where(credit["risk"] == 1, "good", "bad"), pred=np.where(credit["pred"] == 1, "good", "bad")
+    )
+    sdf = spark.createDataFrame(spelt)
+    expected = mf.equalized_odds_ratio(credit["risk"], credit["pred"], sensitive_features=credit["sex"])
+    actual = mf.equalized_odds_ratio("risk", "pred", sensitive_features="sex", data=sdf, pos_label="good")
+    assert abs(actual - expected) <= 1e-12
+    with pytest.raises(InvalidArgument, match=r"^pos_label='Good' is not valid: expected a class of y_true or y_pred"):
+        mf.equalized_odds_ratio("risk", "pred", sensitive_features="sex", data=sdf, pos_label="Good")
+    mixed = spark.createDataFrame(spelt.assign(pred=spelt["pred"].where(spelt.index > 0, "Bad")))
+    with pytest.raises(
+        InvalidArgument, match=r"^y_true and y_pred have 2 classes besides pos_label='good' \('Bad', 'bad'\)"
+    ):
+        mf.equalized_odds_ratio("risk", "pred", sensitive_features="sex", data=mixed, pos_label="good")

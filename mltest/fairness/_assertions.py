@@ -218,6 +218,7 @@ def _check(
     sample_weight: Any,
     seed: Any,
     data: Any,
+    pos_label: Any,
 ) -> CheckResult:
     max_difference, min_ratio = _thresholds(max_difference, min_ratio)
     if min_group_size is None:
@@ -234,6 +235,7 @@ def _check(
             sample_weight=sample_weight,
             data=data,
             need_y_true=any(CONFUSION_METRICS[m][1] for m in metric_names),
+            pos_label=pos_label,
         )
         metrics = [
             from_counts(counts, m, method, min_group_size, confidence, n_resamples, used_seed) for m in metric_names
@@ -252,6 +254,7 @@ def _check(
             n_resamples=n_resamples,
             seed=used_seed,
             data=data,
+            pos_label=pos_label,
         )
         for m in metric_names
     ]
@@ -272,6 +275,7 @@ def assert_demographic_parity(
     sample_weight: Any = None,
     seed: int | None = None,
     data: Any = None,
+    pos_label: Any = None,
 ) -> CheckResult:
     """Fail when the groups' selection rates ``P(h(X)=1 | A=a)`` are too far apart.
 
@@ -285,6 +289,7 @@ def assert_demographic_parity(
     return _check(
         "assert_demographic_parity", "demographic parity", ["selection_rate"], y_true, y_pred, sensitive_features,
         max_difference, min_ratio, min_group_size, confidence, n_resamples, method, sample_weight, seed, data,
+        pos_label,
     )  # fmt: skip
 
 
@@ -302,6 +307,7 @@ def assert_equalized_odds(
     sample_weight: Any = None,
     seed: int | None = None,
     data: Any = None,
+    pos_label: Any = None,
 ) -> CheckResult:
     """Fail when the groups' true positive rates or false positive rates are too far apart.
 
@@ -311,7 +317,7 @@ def assert_equalized_odds(
     return _check(
         "assert_equalized_odds", "equalized odds", ["true_positive_rate", "false_positive_rate"], y_true, y_pred,
         sensitive_features, max_difference, min_ratio, min_group_size, confidence, n_resamples, method,
-        sample_weight, seed, data,
+        sample_weight, seed, data, pos_label,
     )  # fmt: skip
 
 
@@ -329,6 +335,7 @@ def assert_equal_opportunity(
     sample_weight: Any = None,
     seed: int | None = None,
     data: Any = None,
+    pos_label: Any = None,
 ) -> CheckResult:
     """Fail when the groups' true positive rates ``P(h(X)=1 | A=a, Y=1)`` are too far apart.
 
@@ -337,6 +344,7 @@ def assert_equal_opportunity(
     return _check(
         "assert_equal_opportunity", "equal opportunity", ["true_positive_rate"], y_true, y_pred, sensitive_features,
         max_difference, min_ratio, min_group_size, confidence, n_resamples, method, sample_weight, seed, data,
+        pos_label,
     )  # fmt: skip
 
 
@@ -355,6 +363,7 @@ def assert_group_metric(
     sample_weight: Any = None,
     seed: int | None = None,
     data: Any = None,
+    pos_label: Any = None,
 ) -> CheckResult:
     """Fail when ``metric`` (e.g. ``"accuracy"``, ``"mean_absolute_error"`` or a callable) differs too much by group.
 
@@ -363,5 +372,5 @@ def assert_group_metric(
     """
     return _check(
         "assert_group_metric", "group metric", [metric], y_true, y_pred, sensitive_features, max_difference,
-        min_ratio, min_group_size, confidence, n_resamples, method, sample_weight, seed, data,
+        min_ratio, min_group_size, confidence, n_resamples, method, sample_weight, seed, data, pos_label,
     )  # fmt: skip

@@ -46,7 +46,7 @@ def selection_rate(y_true: Any, y_pred: Any, *, pos_label: Any = 1, sample_weigh
     return float(np.dot(selected, weights) / weights.sum())
 
 
-def _disparities(rates, measure, y_true, y_pred, sensitive_features, method, sample_weight, data) -> list[float]:
+def _disparities(rates, measure, y_true, y_pred, sensitive_features, method, sample_weight, data, pos_label=None):
     """``measure`` (difference or ratio) of each of ``rates`` over the groups, from one counting pass."""
     check_method(method)
     counts = prepare(
@@ -56,12 +56,13 @@ def _disparities(rates, measure, y_true, y_pred, sensitive_features, method, sam
         sample_weight=sample_weight,
         data=data,
         need_y_true=rates != (_selection_rate,),
+        pos_label=pos_label,
     )
     return [float(measure(rate(counts.cells), rate(counts.overall), method)) for rate in rates]
 
 
-def _disparity(rate, measure, *args) -> float:
-    return _disparities((rate,), measure, *args)[0]
+def _disparity(rate, measure, *args, pos_label=None) -> float:
+    return _disparities((rate,), measure, *args, pos_label=pos_label)[0]
 
 
 def demographic_parity_difference(
@@ -72,9 +73,20 @@ def demographic_parity_difference(
     method: Method = "between_groups",
     sample_weight: Any = None,
     data: Any = None,
+    pos_label: Any = None,
 ) -> float:
     """Largest minus smallest group selection rate ``P(h(X)=1 | A=a)``; 0 means parity."""
-    return _disparity(_selection_rate, difference, y_true, y_pred, sensitive_features, method, sample_weight, data)
+    return _disparity(
+        _selection_rate,
+        difference,
+        y_true,
+        y_pred,
+        sensitive_features,
+        method,
+        sample_weight,
+        data,
+        pos_label=pos_label,
+    )
 
 
 def demographic_parity_ratio(
@@ -85,9 +97,12 @@ def demographic_parity_ratio(
     method: Method = "between_groups",
     sample_weight: Any = None,
     data: Any = None,
+    pos_label: Any = None,
 ) -> float:
     """Smallest over largest group selection rate; 1 means parity, 0.8 is the four-fifths rule."""
-    return _disparity(_selection_rate, ratio, y_true, y_pred, sensitive_features, method, sample_weight, data)
+    return _disparity(
+        _selection_rate, ratio, y_true, y_pred, sensitive_features, method, sample_weight, data, pos_label=pos_label
+    )
 
 
 def equal_opportunity_difference(
@@ -98,9 +113,12 @@ def equal_opportunity_difference(
     method: Method = "between_groups",
     sample_weight: Any = None,
     data: Any = None,
+    pos_label: Any = None,
 ) -> float:
     """Largest minus smallest group true positive rate ``P(h(X)=1 | A=a, Y=1)``."""
-    return _disparity(_tpr, difference, y_true, y_pred, sensitive_features, method, sample_weight, data)
+    return _disparity(
+        _tpr, difference, y_true, y_pred, sensitive_features, method, sample_weight, data, pos_label=pos_label
+    )
 
 
 def equal_opportunity_ratio(
@@ -111,16 +129,19 @@ def equal_opportunity_ratio(
     method: Method = "between_groups",
     sample_weight: Any = None,
     data: Any = None,
+    pos_label: Any = None,
 ) -> float:
     """Smallest over largest group true positive rate."""
-    return _disparity(_tpr, ratio, y_true, y_pred, sensitive_features, method, sample_weight, data)
+    return _disparity(_tpr, ratio, y_true, y_pred, sensitive_features, method, sample_weight, data, pos_label=pos_label)
 
 
-def _equalized_odds(kind, y_true, y_pred, sensitive_features, method, sample_weight, agg, data) -> float:
+def _equalized_odds(kind, y_true, y_pred, sensitive_features, method, sample_weight, agg, data, pos_label) -> float:
     if agg not in _AGGS:
         raise invalid_argument("agg", agg, "'worst_case' or 'mean'", choices=_AGGS)
     measure = difference if kind == "difference" else ratio
-    tpr, fpr = _disparities((_tpr, _fpr), measure, y_true, y_pred, sensitive_features, method, sample_weight, data)
+    tpr, fpr = _disparities(
+        (_tpr, _fpr), measure, y_true, y_pred, sensitive_features, method, sample_weight, data, pos_label
+    )
     if agg == "mean":
         return float(np.nanmean([tpr, fpr])) if not (np.isnan(tpr) and np.isnan(fpr)) else float("nan")
     # fairlearn applies Python's max/min to (tpr, fpr): a NaN first wins, a NaN second loses.
@@ -138,9 +159,12 @@ def equalized_odds_difference(
     sample_weight: Any = None,
     agg: Literal["worst_case", "mean"] = "worst_case",
     data: Any = None,
+    pos_label: Any = None,
 ) -> float:
     """The larger (``agg="mean"``: the mean) of the true and false positive rate differences."""
-    return _equalized_odds("difference", y_true, y_pred, sensitive_features, method, sample_weight, agg, data)
+    return _equalized_odds(
+        "difference", y_true, y_pred, sensitive_features, method, sample_weight, agg, data, pos_label
+    )
 
 
 def equalized_odds_ratio(
@@ -152,6 +176,7 @@ def equalized_odds_ratio(
     sample_weight: Any = None,
     agg: Literal["worst_case", "mean"] = "worst_case",
     data: Any = None,
+    pos_label: Any = None,
 ) -> float:
     """The smaller (``agg="mean"``: the mean) of the true and false positive rate ratios."""
-    return _equalized_odds("ratio", y_true, y_pred, sensitive_features, method, sample_weight, agg, data)
+    return _equalized_odds("ratio", y_true, y_pred, sensitive_features, method, sample_weight, agg, data, pos_label)

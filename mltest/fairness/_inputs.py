@@ -17,9 +17,11 @@ from mltest.errors import InvalidArgument, invalid_argument, invalid_type
 
 __all__ = [
     "Column",
+    "as_array",
     "as_labels",
     "as_values",
     "as_weights",
+    "binary_pair",
     "check_length",
     "from_data",
     "is_spark",
@@ -119,14 +121,24 @@ def as_values(name: str, value: Any, *, data: Any = None, n: int | None = None) 
     return array
 
 
+def as_array(name: str, value: Any, *, data: Any = None, n: int | None = None) -> np.ndarray:
+    """One value per row as a 1-D numpy array, checked for length (``n``) and emptiness."""
+    array = to_numpy(name, from_data(name, value, data))
+    check_length(name, array, n)
+    return array
+
+
 def as_labels(name: str, value: Any, *, data: Any = None, n: int | None = None) -> np.ndarray:
     """Binary labels as an integer array of 0/1: the positive label is 1 (fairlearn's convention).
 
     Accepted: booleans, 0/1 or -1/1 (as integers or floats). Anything else is an error that
-    shows the distinct values found, so scores and multi-class labels are caught.
+    shows the distinct values found, so scores and multi-class labels are caught. Labels of
+    other types name their positive class: see :func:`binary_pair`.
     """
-    array = to_numpy(name, from_data(name, value, data))
-    check_length(name, array, n)
+    return _standard_binary(name, as_array(name, value, data=data, n=n))
+
+
+def _standard_binary(name: str, array: np.ndarray) -> np.ndarray:
     kind = array.dtype.kind
     if kind == "b":
         return array.view(np.int8)
@@ -151,24 +163,94 @@ def as_labels(name: str, value: Any, *, data: Any = None, n: int | None = None) 
     if where is not None:
         raise _missing_error(name, where, "drop those rows before the check")
     try:
-        return as_labels(name, array.astype(float))
+        return _standard_binary(name, array.astype(float))
     except (TypeError, ValueError):
         return _not_binary(name, array)
 
 
+_NO_OTHER = object()  # no row holds a class other than pos_label
+
+
+def _positive(name: str, array: np.ndarray, pos_label: Any) -> np.ndarray:
+    """True where ``array`` holds ``pos_label`` (missing values are an error)."""
+    where = _missing(array)
+    if where is not None:
+        raise _missing_error(name, where, "drop those rows before the check")
+    positive = np.asarray(array == pos_label)
+    if positive.ndim == 0:  # a comparison numpy cannot make elementwise (e.g. text with a number)
+        positive = np.zeros(len(array), dtype=bool)
+    return positive
+
+
+def _other(name: str, array: np.ndarray, positive: np.ndarray, pos_label: Any) -> Any:
+    """The one class of ``array`` other than ``pos_label`` (``_NO_OTHER`` when there is none)."""
+    others = array[~positive]
+    if len(others) == 0:
+        return _NO_OTHER
+    other = others[0]
+    if not np.asarray(others == other).all():
+        uniques = pd.unique(others[:1_000_000])
+        raise InvalidArgument(
+            f"{name} has {len(uniques)}{'+' if len(others) > 1_000_000 else ''} distinct values {_shown(uniques)} "
+            f"besides pos_label={pos_label!r}: {_two_classes(pos_label)}"
+        )
+    return other.item() if isinstance(other, np.generic) else other
+
+
+def _two_classes(pos_label: Any) -> str:
+    return f"expected two classes, pos_label={pos_label!r} and one other"
+
+
+def binary_pair(y_true: np.ndarray | None, y_pred: np.ndarray, pos_label: Any) -> tuple[np.ndarray | None, np.ndarray]:
+    """``y_true`` and ``y_pred`` (already arrays) as 0/1 with ``pos_label`` as 1.
+
+    Both hold ``pos_label`` and at most one other class, the same one; ``pos_label`` must be
+    found in one of them (a misspelt class would otherwise make every row negative).
+    """
+    arrays = {"y_true": y_true, "y_pred": y_pred} if y_true is not None else {"y_pred": y_pred}
+    positives = {name: _positive(name, array, pos_label) for name, array in arrays.items()}
+    if not any(p.any() for p in positives.values()):
+        found = pd.unique(np.concatenate([a[:1_000_000].astype(object) for a in arrays.values()]))
+        raise invalid_argument(
+            "pos_label",
+            pos_label,
+            f"a class of {' or '.join(arrays)}, one of {_shown(_sorted(found))}",
+            choices=[str(v) for v in found],
+        )
+    others = {name: _other(name, arrays[name], positives[name], pos_label) for name in arrays}
+    true_other, pred_other = others.get("y_true", _NO_OTHER), others["y_pred"]
+    if _NO_OTHER not in (true_other, pred_other) and not true_other == pred_other:
+        raise InvalidArgument(
+            f"y_true and y_pred have different classes besides pos_label={pos_label!r} "
+            f"({true_other!r} and {pred_other!r}): {_two_classes(pos_label)}"
+        )
+    true = positives["y_true"].view(np.int8) if y_true is not None else None
+    return true, positives["y_pred"].view(np.int8)
+
+
+def _shown(uniques: np.ndarray) -> str:
+    shown = ", ".join(repr(v.item() if hasattr(v, "item") else v) for v in uniques[:6])
+    return f"[{shown}{', ...' if len(uniques) > 6 else ''}]"
+
+
 def _not_binary(name: str, array: np.ndarray) -> np.ndarray:
     uniques = pd.unique(array[:1_000_000])
-    shown = ", ".join(repr(v.item() if hasattr(v, "item") else v) for v in uniques[:6])
-    more = ", ..." if len(uniques) > 6 else ""
-    hint = (
-        " (these look like scores: threshold them first, e.g. y_pred = scores >= 0.5)"
-        if array.dtype.kind == "f" and len(uniques) > 2
-        else ""
-    )
+    hint = ""
+    if array.dtype.kind == "f" and len(uniques) > 2:
+        hint = " (these look like scores: threshold them first, e.g. y_pred = scores >= 0.5)"
+    elif len(uniques) == 2:
+        hint = f"; name the positive class with pos_label=, one of {_shown(_sorted(uniques))}"
     raise InvalidArgument(
-        f"{name} has {len(uniques)}{'+' if len(array) > 1_000_000 else ''} distinct values [{shown}{more}]: "
+        f"{name} has {len(uniques)}{'+' if len(array) > 1_000_000 else ''} distinct values {_shown(uniques)}: "
         f"expected binary labels (0/1, -1/1 or booleans; 1 is the positive label) for a binary metric{hint}"
     )
+
+
+def _sorted(values: np.ndarray) -> np.ndarray:
+    try:
+        return np.sort(values)
+    except TypeError:
+        return values
 
 
 def as_weights(value: Any, *, data: Any = None, n: int) -> np.ndarray | None:

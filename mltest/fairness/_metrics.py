@@ -125,6 +125,7 @@ def prepare(
     sample_weight: Any = None,
     data: Any = None,
     need_y_true: bool = True,
+    pos_label: Any = None,
 ) -> Counts:
     """Check the inputs and count the confusion table of every group in one pass."""
     if _inputs.is_spark(data):
@@ -137,17 +138,21 @@ def prepare(
             sensitive_features=sensitive_features,
             sample_weight=sample_weight,
             need_y_true=need_y_true,
+            pos_label=pos_label,
         )
-    pred = _inputs.as_labels("y_pred", y_pred, data=data)
-    n = len(pred)
-    if need_y_true:
-        true = _inputs.as_labels("y_true", y_true, data=data, n=n)
+    # y_true is checked whenever it is given, also where the metric does not read it
+    read_true = need_y_true or y_true is not None
+    if pos_label is not None:
+        pred = _inputs.as_array("y_pred", y_pred, data=data)
+        n = len(pred)
+        true = _inputs.as_array("y_true", y_true, data=data, n=n) if read_true else None
+        true, pred = _inputs.binary_pair(true, pred, pos_label)
     else:
+        pred = _inputs.as_labels("y_pred", y_pred, data=data)
+        n = len(pred)
+        true = _inputs.as_labels("y_true", y_true, data=data, n=n) if read_true else None
+    if not need_y_true:
         true = None
-        if y_true is not None and not (isinstance(y_true, str) and data is not None) and len(y_true) != n:
-            raise InvalidArgument(
-                f"y_true has {len(y_true)} rows but y_pred has {n}: every input needs one value per row"
-            )
     weights = _inputs.as_weights(sample_weight, data=data, n=n)
     groups = factorise(_inputs.sensitive_columns(sensitive_features, data=data, n=n))
     return count(groups, true, pred, weights)

@@ -132,6 +132,7 @@ def group_metrics(
     n_resamples: int = 1000,
     seed: int | None = None,
     data: Any = None,
+    pos_label: Any = None,
 ) -> GroupMetrics:
     """``metric`` in every (intersectional) group, with the overall value, difference and ratio.
 
@@ -141,7 +142,8 @@ def group_metrics(
     ``mean_squared_error``, ``mean_prediction`` for numbers) or a callable
     ``f(y_true, y_pred) -> float`` (given ``sample_weight=`` too when weights are passed),
     called once per group. With ``confidence`` (e.g. 0.95), ``n_resamples`` group-stratified
-    bootstrap resamples give intervals.
+    bootstrap resamples give intervals. ``pos_label`` names the positive class of binary labels
+    of any type (``">50K"``, ``"yes"``); without it, labels are booleans, 0/1 or -1/1.
     """
     check_method(method)
     check_options(confidence, n_resamples, min_group_size)
@@ -161,6 +163,7 @@ def group_metrics(
             sample_weight=sample_weight,
             data=data,
             need_y_true=CONFUSION_METRICS[metric][1],
+            pos_label=pos_label,
         )
         return from_counts(counts, metric, method, min_group_size, confidence, n_resamples, used_seed)
     if _inputs.is_spark(data):
