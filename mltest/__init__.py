@@ -31,6 +31,9 @@ _LAZY = {
     "assert_directional": "mltest.invariance",
     "assert_cases": "mltest.invariance",
     "assert_no_weak_slices": "mltest.evaluation",
+    "assert_no_proxies": "mltest.evaluation",
+    "assert_no_target_leakage": "mltest.evaluation",
+    "assert_calibrated": "mltest.evaluation",
 }
 _SUBMODULES = ("schema", "evaluation", "fairness", "invariance", "perturb", "strategies", "training", "report")
 
@@ -39,6 +42,7 @@ __all__ = [
     "InvalidArgument",
     "InvalidArgumentType",
     "__version__",
+    "assert_calibrated",
     "assert_cases",
     "assert_demographic_parity",
     "assert_directional",
@@ -47,6 +51,8 @@ __all__ = [
     "assert_group_metric",
     "assert_invariant",
     "assert_no_leakage",
+    "assert_no_proxies",
+    "assert_no_target_leakage",
     "assert_no_weak_slices",
     "assert_schema",
     "evaluation",
@@ -78,7 +84,12 @@ def __dir__() -> list[str]:
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from mltest import evaluation, fairness, invariance, perturb, report, schema, strategies, training
-    from mltest.evaluation import assert_no_weak_slices
+    from mltest.evaluation import (
+        assert_calibrated,
+        assert_no_proxies,
+        assert_no_target_leakage,
+        assert_no_weak_slices,
+    )
     from mltest.fairness import (
         assert_demographic_parity,
         assert_equal_opportunity,

@@ -41,6 +41,13 @@ DEFAULTS: dict[str, tuple[Any, str]] = {
     ),
     "evaluation_min_slice_size": (30, "rows a slice needs in each half to be searched by assert_no_weak_slices"),
     "evaluation_confidence": (0.95, "confidence of the evaluation checks' tests and intervals"),
+    "evaluation_max_ece": (0.1, "default max_ece (expected calibration error) of assert_calibrated"),
+    "evaluation_max_proxy_strength": (0.8, "default max_strength (cross-validated AUC) of assert_no_proxies"),
+    "evaluation_max_leakage_strength": (0.95, "assert_no_target_leakage: highest AUC or R² one feature may have"),
+    "evaluation_leakage_margin": (
+        0.02,
+        "assert_no_target_leakage: how much the model must beat every single feature by",
+    ),
 }
 
 # name: (low, high) for numeric settings; None leaves that side open.
@@ -54,6 +61,10 @@ _BOUNDS: dict[str, tuple[float | None, float | None]] = {
     "evaluation_max_gap": (0, None),
     "evaluation_min_slice_size": (1, None),
     "evaluation_confidence": (0, 1),
+    "evaluation_max_ece": (0, 1),
+    "evaluation_max_proxy_strength": (0.5, 1),
+    "evaluation_max_leakage_strength": (0, 1),
+    "evaluation_leakage_margin": (0, 1),
 }
 _CHOICES = {"inconclusive": ("fail", "pass")}
 

@@ -9,6 +9,9 @@
 
 from __future__ import annotations
 
+from mltest.evaluation._calibration import assert_calibrated
+from mltest.evaluation._leakage import assert_no_target_leakage
+from mltest.evaluation._proxies import assert_no_proxies
 from mltest.evaluation._weak_slices import assert_no_weak_slices
 
-__all__ = ["assert_no_weak_slices"]
+__all__ = ["assert_calibrated", "assert_no_proxies", "assert_no_target_leakage", "assert_no_weak_slices"]
