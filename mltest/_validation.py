@@ -87,13 +87,18 @@ def probability(name: str, value: Any, *, optional: bool = False) -> float | Non
     return number(name, value, low=0.0, high=1.0, optional=optional)
 
 
+def _same_kind(value: Any, choice: Any) -> bool:
+    """``value`` could mean ``choice``: the same type or a subclass (numpy's str_), a bool only for a bool."""
+    return isinstance(value, type(choice)) and isinstance(value, bool) == isinstance(choice, bool)
+
+
 def choice(name: str, value: Any, choices: Iterable[Any]) -> Any:
     """``value`` when it is one of ``choices``; otherwise the error lists them, with "did you mean"."""
     allowed = list(choices)
     try:
-        if value in allowed:
+        if any(value is c or (_same_kind(value, c) and value == c) for c in allowed):
             return value
-    except TypeError:  # an unhashable or uncomparable value is simply not a choice
+    except (TypeError, ValueError):  # a value that cannot be compared (an array) is simply not a choice
         pass
     shown = ", ".join(repr(c) for c in allowed)
     raise invalid_argument(name, value, f"one of {shown}", choices=[str(c) for c in allowed])
