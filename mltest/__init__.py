@@ -34,8 +34,21 @@ _LAZY = {
     "assert_no_proxies": "mltest.evaluation",
     "assert_no_target_leakage": "mltest.evaluation",
     "assert_calibrated": "mltest.evaluation",
+    "profile": "mltest.monitoring",
+    "load_profile": "mltest.monitoring",
+    "assert_no_drift": "mltest.monitoring",
 }
-_SUBMODULES = ("schema", "evaluation", "fairness", "invariance", "perturb", "strategies", "training", "report")
+_SUBMODULES = (
+    "schema",
+    "evaluation",
+    "fairness",
+    "invariance",
+    "monitoring",
+    "perturb",
+    "strategies",
+    "training",
+    "report",
+)
 
 __all__ = [
     "CheckFailed",
@@ -50,6 +63,7 @@ __all__ = [
     "assert_equalized_odds",
     "assert_group_metric",
     "assert_invariant",
+    "assert_no_drift",
     "assert_no_leakage",
     "assert_no_proxies",
     "assert_no_target_leakage",
@@ -59,7 +73,10 @@ __all__ = [
     "fairness",
     "infer_schema",
     "invariance",
+    "load_profile",
+    "monitoring",
     "perturb",
+    "profile",
     "report",
     "schema",
     "strategies",
@@ -83,7 +100,7 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
-    from mltest import evaluation, fairness, invariance, perturb, report, schema, strategies, training
+    from mltest import evaluation, fairness, invariance, monitoring, perturb, report, schema, strategies, training
     from mltest.evaluation import (
         assert_calibrated,
         assert_no_proxies,
@@ -97,4 +114,5 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         assert_group_metric,
     )
     from mltest.invariance import assert_cases, assert_directional, assert_invariant
+    from mltest.monitoring import assert_no_drift, load_profile, profile
     from mltest.schema import assert_no_leakage, assert_schema, infer_schema

@@ -48,6 +48,11 @@ DEFAULTS: dict[str, tuple[Any, str]] = {
         0.02,
         "assert_no_target_leakage: how much the model must beat every single feature by",
     ),
+    "drift_max_wasserstein": (0.05, "assert_no_drift: largest normalised Wasserstein distance of a numeric column"),
+    "drift_max_jensenshannon": (0.05, "assert_no_drift: largest Jensen-Shannon distance of a categorical column"),
+    "drift_max_psi": (0.1, "assert_no_drift: largest PSI of a column compared with method='psi'"),
+    "drift_confidence": (0.95, "assert_no_drift: confidence of the simultaneous per-column intervals"),
+    "drift_max_drifted_share": (0.0, "assert_no_drift: share of columns allowed to drift"),
 }
 
 # name: (low, high) for numeric settings; None leaves that side open.
@@ -65,6 +70,11 @@ _BOUNDS: dict[str, tuple[float | None, float | None]] = {
     "evaluation_max_proxy_strength": (0.5, 1),
     "evaluation_max_leakage_strength": (0, 1),
     "evaluation_leakage_margin": (0, 1),
+    "drift_max_wasserstein": (0, None),
+    "drift_max_jensenshannon": (0, 1),
+    "drift_max_psi": (0, None),
+    "drift_confidence": (0.5, 1),
+    "drift_max_drifted_share": (0, 1),
 }
 _CHOICES = {"inconclusive": ("fail", "pass")}
 
