@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from mltest.errors import InvalidArgument, invalid_argument, invalid_type
+from mltest.errors import InvalidArgument, invalid_type
 from mltest.monitoring._profile import FORMAT, FORMAT_VERSION, Categorical, Numeric, Profile
 
 __all__ = ["read_document", "read_file"]
@@ -25,13 +25,14 @@ def read_file(path: Any, *, name: str) -> Profile:
     if not isinstance(path, (str, Path)):
         raise invalid_type(name, path, "a path to a profile file")
     file = Path(path)
+    where = f"{name}={str(path)!r}"  # the whole path: its end is what tells files apart
     if not file.is_file():
-        raise invalid_argument(name, str(path), f"{_EXPECTED}; no such file")
+        raise InvalidArgument(f"{where} is not valid: expected {_EXPECTED}; no such file")
     try:
         document = json.loads(file.read_bytes())
     except (UnicodeDecodeError, ValueError, RecursionError):
-        raise invalid_argument(name, str(path), f"{_EXPECTED}; this file is not JSON") from None
-    return read_document(document, name=f"{name}={str(path)!r}")
+        raise InvalidArgument(f"{where} is not valid: expected {_EXPECTED}; this file is not JSON") from None
+    return read_document(document, name=where)
 
 
 def _bad(where: str, problem: str) -> InvalidArgument:
