@@ -10,20 +10,9 @@ frames; ``p.apply(data, seed=0)`` shows what a perturbation does.
 
 from __future__ import annotations
 
-from mltest.invariance._perturbations import (
-    Perturbation,
-    case,
-    compose,
-    missing,
-    noise,
-    replace,
-    replace_words,
-    shift,
-    swap,
-    typos,
-    whitespace,
-)
+from mltest.invariance._perturbations import Perturbation, compose, missing, noise, replace, shift, swap
 from mltest.invariance._perturbations import set_ as set
+from mltest.invariance._text import case, replace_words, typos, whitespace
 
 __all__ = [
     "Perturbation",

@@ -241,3 +241,117 @@ def test_public_names() -> None:
     for module in (perturb, strategies, invariance):
         assert all(hasattr(module, name) for name in module.__all__)
     assert perturb.set.__name__ == "set_" and repr(perturb.set("a", 1)) == "set('a', 1)"
+
+
+# -- values that occur in no row (issue 11) ---------------------------------------------------------
+@pytest.fixture(scope="module")
+def census_style(german_credit: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """The German credit data spelt as other sources spell it: title case, and raw census files' leading space."""
+    return {
+        "title": german_credit.assign(sex=german_credit["sex"].str.title()),
+        "padded": german_credit.assign(sex=" " + german_credit["sex"].str.title()),
+    }
+
+
+@pytest.mark.parametrize(
+    ("spelling", "make", "message"),
+    [
+        (
+            "title",
+            lambda: perturb.swap("sex", ["male", "female"]),
+            "swap('sex', ['male', 'female']): value='male' is not valid: expected a value that occurs in column "
+            "'sex', which holds 'Male', 'Female' (did you mean 'Male'?)",
+        ),
+        (
+            "padded",
+            lambda: perturb.swap("sex", ["Male", "Female"]),
+            "swap('sex', ['Male', 'Female']): value='Male' is not valid: expected a value that occurs in column "
+            "'sex', which holds ' Male', ' Female' (did you mean ' Male'?)",
+        ),
+        (
+            "title",
+            lambda: perturb.replace("sex", {"male": "Female"}),
+            "replace('sex', {'male': 'Female'}): key='male' is not valid: expected a value that occurs in column "
+            "'sex', which holds 'Male', 'Female' (did you mean 'Male'?)",
+        ),
+        (
+            "padded",
+            lambda: perturb.replace("sex", {" Male": " Female", "Female": " Male"}),
+            "replace('sex', {' Male': ' Female', 'Female': ' Male'}): key='Female' is not valid: expected a value "
+            "that occurs in column 'sex', which holds ' Male', ' Female' (did you mean ' Female'?)",
+        ),
+        (
+            "title",
+            lambda: perturb.set("sex", "female"),
+            "set('sex', 'female'): value='female' is not valid: expected a value spelt as in column 'sex', which "
+            "holds 'Male', 'Female' (did you mean 'Female'?)",
+        ),
+    ],
+)
+def test_values_spelt_otherwise_than_in_the_data_are_refused(census_style, spelling, make, message) -> None:
+    # before: every row was perturbed to a value the model never saw (swap) or none was (replace),
+    # and the check passed or was inconclusive without saying why
+    for data in (census_style[spelling], pl.from_pandas(census_style[spelling])):
+        with pytest.raises(InvalidArgument) as raised:
+            make().apply(data)
+        assert str(raised.value) == message
+
+
+def test_values_of_which_none_occurs_are_refused_but_one_absent_value_is_not(german_credit: pd.DataFrame) -> None:
+    with pytest.raises(InvalidArgument) as raised:
+        perturb.swap("housing", ["castle", "palace"]).apply(german_credit)
+    assert str(raised.value) == (
+        "swap('housing', ['castle', 'palace']): values=['castle', 'palace'] is not valid: expected values that "
+        "occur in column 'housing', which holds 'own', 'rent', 'free'; none of them does"
+    )
+    with pytest.raises(InvalidArgument) as raised:
+        perturb.replace("housing", {"castle": "own"}).apply(german_credit)
+    assert str(raised.value) == (
+        "replace('housing', {'castle': 'own'}): mapping={'castle': 'own'} is not valid: expected keys that occur "
+        "in column 'housing', which holds 'own', 'rent', 'free'; none of them does"
+    )
+    with pytest.raises(InvalidArgument, match=r"values=\[7, 9\] is not valid: .* which holds 2, 1, 3, 0; none"):
+        perturb.swap("job", [7, 9]).apply(german_credit)
+    # a counterfactual for one applicant: the other value is absent from a frame of one row
+    assert perturb.swap("sex", ["male", "female"]).apply(german_credit.head(1))["sex"].tolist() == ["female"]
+    assert len(perturb.swap("housing", ["own", "castle"]).apply(german_credit)) == 713 + 2 * 287
+    assert len(perturb.set("housing", "castle").apply(german_credit)) == 1000  # set writes any value on purpose
+
+
+def test_the_check_refuses_the_misspelt_swap_instead_of_passing(census_style) -> None:
+    from sklearn.compose import make_column_transformer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import OneHotEncoder, StandardScaler
+
+    import mltest
+
+    data = census_style["title"]
+    X, y = data.drop(columns="risk"), data["risk"]
+    categorical = ["sex", "housing", "saving_accounts", "checking_account", "purpose"]
+    encode = make_column_transformer(
+        (OneHotEncoder(handle_unknown="ignore"), categorical), (StandardScaler(), ["job", "credit_amount", "age"])
+    )
+    model = make_pipeline(encode, LogisticRegression(max_iter=1000)).fit(X, y)
+    with pytest.raises(InvalidArgument, match=r"did you mean 'Male'\?"):
+        mltest.assert_invariant(model, X, perturb.swap("sex", ["male", "female"]))
+    with pytest.raises(InvalidArgument, match=r"did you mean 'Male'\?"):
+        mltest.assert_invariant(model, X, perturb.replace("sex", {"male": "Female"}))
+
+
+def test_in_a_hypothesis_example_an_absent_value_is_allowed_but_a_misspelt_one_is_not() -> None:
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    seen = []
+
+    @settings(max_examples=20, deadline=None, database=None)
+    @given(st.sampled_from(["male", "female"]))
+    def one_row(sex: str) -> None:  # a drawn frame of one row holds one of the two values
+        frame = pd.DataFrame({"sex": [sex], "age": [30]})
+        seen.append(len(perturb.swap("sex", ["male", "female"]).apply(frame)))
+        with pytest.raises(InvalidArgument, match="did you mean"):
+            perturb.swap("sex", ["Male", "Female"]).apply(frame)
+
+    one_row()
+    assert set(seen) == {1}

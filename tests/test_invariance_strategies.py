@@ -16,6 +16,7 @@ from threadpoolctl import threadpool_limits
 import mltest
 from mltest import perturb, strategies
 from mltest.errors import CheckFailed, InvalidArgument, InvalidArgumentType
+from mltest.report import recording
 from mltest.schema import SchemaFileError
 
 SCHEMA = pa.DataFrameSchema(
@@ -106,8 +107,10 @@ def test_a_broken_model_shrinks_to_one_row_at_the_boundary(model) -> None:
         seen.append(frame)
         mltest.assert_invariant(broken, frame, perturb.swap("sex", ["male", "female"]))
 
-    with pytest.raises(CheckFailed) as failed:
+    with recording() as recorded, pytest.raises(CheckFailed) as failed:
         invariant_to_sex()
+    # one result per test, the shrunk counterexample's, not one per example tried
+    assert [(r.check, r.outcome, r.figures["rows"]) for r in recorded] == [("assert_invariant", "failed", 1)]
     minimal = seen[-1]  # Hypothesis replays the shrunk example last
     assert len(minimal) == 1
     assert minimal["age"].iloc[0] == 61

@@ -7,14 +7,14 @@ that does not occur, a value that is already set) leave that row out, so it does
 as a pass. ``a + b`` applies ``a`` then ``b`` to what ``a`` produced.
 
 Every perturbation checks its column (with "did you mean") and that the column's dtype fits
-when it is applied, since only then is the data known.
+when it is applied, since only then is the data known. The text perturbations are in
+:mod:`mltest.invariance._text`, the checks of the values they write in :mod:`._values`.
 """
 
 from __future__ import annotations
 
 import math
 import numbers
-import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -22,24 +22,20 @@ import numpy as np
 
 from mltest.errors import invalid_argument, invalid_type
 from mltest.invariance._frames import Frame, as_frame
+from mltest.invariance._values import NUMERIC, fit_values, require_occurring, require_spelling
 
 __all__ = [
     "Perturbation",
-    "case",
+    "check_column_name",
+    "check_seed",
     "compose",
     "missing",
     "noise",
     "replace",
-    "replace_words",
     "set_",
     "shift",
     "swap",
-    "typos",
-    "whitespace",
 ]
-
-_NUMERIC = ("integer", "float")
-_TEXT = ("string",)
 
 
 def _rng(seed: Any) -> np.random.Generator:
@@ -48,7 +44,7 @@ def _rng(seed: Any) -> np.random.Generator:
     return np.random.default_rng(seed)
 
 
-def _check_seed(seed: Any) -> Any:
+def check_seed(seed: Any) -> Any:
     if seed is not None and not (isinstance(seed, numbers.Integral) and not isinstance(seed, bool) and seed >= 0):
         raise invalid_argument("seed", seed, "None or an integer >= 0")
     return seed
@@ -73,7 +69,7 @@ class Perturbation:
 
     def apply(self, data: Any, *, seed: Any = None) -> Any:
         """The perturbed copy of ``data`` (same library as ``data``), e.g. to look at it."""
-        perturbed, _ = self.run(as_frame(data), _rng(_check_seed(seed)))
+        perturbed, _ = self.run(as_frame(data), _rng(check_seed(seed)))
         return perturbed.native
 
     def run(self, frame: Frame, rng: np.random.Generator) -> tuple[Frame, np.ndarray]:
@@ -126,38 +122,10 @@ def compose(*perturbations: Perturbation) -> Perturbation:
     return parts[0] if len(parts) == 1 else _Compose(parts)
 
 
-def _check_column_name(column: Any, owner: str) -> str:
+def check_column_name(column: Any, owner: str) -> str:
     if not isinstance(column, str):
         raise invalid_type(f"{owner}: column", column, "a column name (str)")
     return column
-
-
-def _fit_values(frame: Frame, column: str, values: Sequence[Any], owner: str, kind: str) -> None:
-    """Check that ``values`` can be written to ``column`` without becoming missing or changing type."""
-    categories = frame.categories(column)
-    for value in values:
-        if value is None:
-            continue
-        if categories is not None and value not in categories:
-            raise invalid_argument(
-                f"{owner}: value",
-                value,
-                f"one of the categories of column {column!r}: {categories}",
-                choices=categories,
-            )
-        numeric = isinstance(value, numbers.Real) and not isinstance(value, bool)
-        if kind in _NUMERIC and not numeric:
-            raise invalid_type(f"{owner}: value", value, f"a number, since column {column!r} is numeric")
-        if kind == "integer" and numeric and not float(value).is_integer():
-            raise invalid_argument(
-                f"{owner}: value",
-                value,
-                f"a whole number, since column {column!r} has dtype {frame.dtype_name(column)}",
-            )
-        if kind == "string" and not isinstance(value, str):
-            raise invalid_type(f"{owner}: value", value, f"a str, since column {column!r} holds text")
-        if kind == "bool" and not isinstance(value, (bool, np.bool_)):
-            raise invalid_type(f"{owner}: value", value, f"a bool, since column {column!r} is boolean")
 
 
 def _clip(values: np.ndarray, clip: tuple[float, float] | None) -> np.ndarray:
@@ -188,7 +156,7 @@ class swap(Perturbation):
     """
 
     def __init__(self, column: str, values: Sequence[Any]) -> None:
-        self.column = _check_column_name(column, "swap")
+        self.column = check_column_name(column, "swap")
         if isinstance(values, (str, bytes)) or not isinstance(values, (Sequence, np.ndarray)):
             raise invalid_type("swap: values", values, "a list of at least two values, e.g. ['male', 'female']")
         values = list(dict.fromkeys(values))
@@ -198,7 +166,8 @@ class swap(Perturbation):
 
     def _perturb(self, frame: Frame, rng: np.random.Generator) -> tuple[Frame, np.ndarray]:
         frame.require_column(self.column, repr(self))
-        _fit_values(frame, self.column, self.values, repr(self), frame.kind(self.column))
+        fit_values(frame, self.column, self.values, repr(self), frame.kind(self.column))
+        require_occurring(frame, self.column, repr(self), name="value", argument=("values", self.values))
         current = frame.values(self.column)
         positions, new_values = [], []
         for value in self.values:
@@ -210,7 +179,7 @@ class swap(Perturbation):
         index = np.concatenate(positions)[order]
         out = frame.take(index)
         column = np.concatenate(new_values)[order]
-        if frame.kind(self.column) in (*_NUMERIC, "bool"):
+        if frame.kind(self.column) in (*NUMERIC, "bool"):
             column = column.astype(current.dtype)
         return out.with_values(self.column, column), index
 
@@ -225,16 +194,16 @@ class noise(Perturbation):
     """
 
     def __init__(self, column: str, scale: float, *, clip: tuple[float, float] | None = None, seed: Any = None):
-        self.column = _check_column_name(column, "noise")
+        self.column = check_column_name(column, "noise")
         if not isinstance(scale, numbers.Real) or isinstance(scale, bool) or not scale > 0 or math.isinf(scale):
             raise invalid_argument("noise: scale", scale, "a positive finite number (the noise's standard deviation)")
         self.scale = scale
         self.clip = _check_clip(clip, "noise")
-        self.seed = _check_seed(seed)
+        self.seed = check_seed(seed)
         self.random = True
 
     def _perturb(self, frame: Frame, rng: np.random.Generator) -> tuple[Frame, np.ndarray]:
-        kind = frame.require_kind(self.column, repr(self), _NUMERIC, "a numeric column")
+        kind = frame.require_kind(self.column, repr(self), NUMERIC, "a numeric column")
         values = frame.numbers(self.column)
         perturbed = _clip(values + rng.normal(0.0, self.scale, size=len(values)), self.clip)
         return frame.with_values(self.column, _numeric_result(kind, perturbed)), np.arange(len(frame))
@@ -248,14 +217,14 @@ class shift(Perturbation):
     """Add ``by`` to a numeric column (an integer column needs a whole ``by``)."""
 
     def __init__(self, column: str, by: float, *, clip: tuple[float, float] | None = None) -> None:
-        self.column = _check_column_name(column, "shift")
+        self.column = check_column_name(column, "shift")
         if not isinstance(by, numbers.Real) or isinstance(by, bool) or not math.isfinite(by) or by == 0:
             raise invalid_argument("shift: by", by, "a non-zero finite number")
         self.by = by
         self.clip = _check_clip(clip, "shift")
 
     def _perturb(self, frame: Frame, rng: np.random.Generator) -> tuple[Frame, np.ndarray]:
-        kind = frame.require_kind(self.column, repr(self), _NUMERIC, "a numeric column")
+        kind = frame.require_kind(self.column, repr(self), NUMERIC, "a numeric column")
         if kind == "integer" and not float(self.by).is_integer():
             raise invalid_argument(
                 f"{self!r}: by",
@@ -273,7 +242,7 @@ class replace(Perturbation):
     """Replace values by ``mapping``; rows whose value is not a key are left out."""
 
     def __init__(self, column: str, mapping: Mapping[Any, Any]) -> None:
-        self.column = _check_column_name(column, "replace")
+        self.column = check_column_name(column, "replace")
         if not isinstance(mapping, Mapping) or not mapping:
             raise invalid_type("replace: mapping", mapping, "a non-empty dict {old value: new value}")
         self.mapping = dict(mapping)
@@ -281,11 +250,12 @@ class replace(Perturbation):
     def _perturb(self, frame: Frame, rng: np.random.Generator) -> tuple[Frame, np.ndarray]:
         frame.require_column(self.column, repr(self))
         kind = frame.kind(self.column)
-        _fit_values(frame, self.column, list(self.mapping.values()), repr(self), kind)
+        fit_values(frame, self.column, list(self.mapping.values()), repr(self), kind)
+        require_occurring(frame, self.column, repr(self), name="key", argument=("mapping", self.mapping))
         current = frame.values(self.column)
         index = np.flatnonzero(np.isin(current, np.array(list(self.mapping), dtype=object)))
         new = np.array([self.mapping[v] for v in current[index]], dtype=object)
-        if kind in (*_NUMERIC, "bool"):
+        if kind in (*NUMERIC, "bool"):
             new = new.astype(current.dtype)
         return frame.take(index).with_values(self.column, new), index
 
@@ -297,17 +267,18 @@ class set_(Perturbation):
     """Set every row's ``column`` to ``value``; rows that already hold it are left out."""
 
     def __init__(self, column: str, value: Any) -> None:
-        self.column = _check_column_name(column, "set")
+        self.column = check_column_name(column, "set")
         self.value = value
 
     def _perturb(self, frame: Frame, rng: np.random.Generator) -> tuple[Frame, np.ndarray]:
         frame.require_column(self.column, repr(self))
         kind = frame.kind(self.column)
-        _fit_values(frame, self.column, [self.value], repr(self), kind)
+        fit_values(frame, self.column, [self.value], repr(self), kind)
+        require_spelling(frame, self.column, self.value, repr(self))
         current = frame.values(self.column)
         index = np.flatnonzero(current != self.value)
         new = np.full(len(index), self.value, dtype=object)
-        if kind in (*_NUMERIC, "bool"):
+        if kind in (*NUMERIC, "bool"):
             new = new.astype(current.dtype)
         return frame.take(index).with_values(self.column, new), index
 
@@ -322,7 +293,7 @@ class missing(Perturbation):
     """
 
     def __init__(self, column: str) -> None:
-        self.column = _check_column_name(column, "missing")
+        self.column = check_column_name(column, "missing")
 
     def _perturb(self, frame: Frame, rng: np.random.Generator) -> tuple[Frame, np.ndarray]:
         frame.require_column(self.column, repr(self))
@@ -331,123 +302,3 @@ class missing(Perturbation):
 
     def __repr__(self) -> str:
         return f"missing({self.column!r})"
-
-
-# -- text perturbations ----------------------------------------------------------------------------
-class _Text(Perturbation):
-    """A perturbation of a text column, applied string by string; unchanged rows are left out."""
-
-    def _change(self, text: str, rng: np.random.Generator) -> str:
-        raise NotImplementedError
-
-    def _perturb(self, frame: Frame, rng: np.random.Generator) -> tuple[Frame, np.ndarray]:
-        frame.require_kind(self.column, repr(self), _TEXT, "a text (string) column")
-        current = frame.values(self.column)
-        new = np.array([v if not isinstance(v, str) else self._change(v, rng) for v in current], dtype=object)
-        index = np.flatnonzero(new != current)
-        return frame.take(index).with_values(self.column, new[index]), index
-
-
-class typos(_Text):
-    """Swap ``n`` random pairs of adjacent characters in each text (CheckList's typos)."""
-
-    def __init__(self, column: str, n: int = 1, *, seed: Any = None) -> None:
-        self.column = _check_column_name(column, "typos")
-        if not isinstance(n, numbers.Integral) or isinstance(n, bool) or n < 1:
-            raise invalid_argument("typos: n", n, "a positive integer (typos per text)")
-        self.n = int(n)
-        self.seed = _check_seed(seed)
-        self.random = True
-
-    def _change(self, text: str, rng: np.random.Generator) -> str:
-        if len(text) < 2:
-            return text
-        chars = list(text)
-        for _ in range(self.n):
-            # Swap two different neighbours, so the text really changes.
-            candidates = [i for i in range(len(chars) - 1) if chars[i] != chars[i + 1]]
-            if not candidates:
-                break
-            i = candidates[int(rng.integers(0, len(candidates)))]
-            chars[i], chars[i + 1] = chars[i + 1], chars[i]
-        return "".join(chars)
-
-    def __repr__(self) -> str:
-        return f"typos({self.column!r}" + (f", n={self.n}" if self.n != 1 else "") + ")"
-
-
-_CASES = {"lower": str.lower, "upper": str.upper, "title": str.title, "capitalize": str.capitalize}
-
-
-class case(_Text):
-    """Change the case of a text column: ``how`` is lower, upper, title or capitalize."""
-
-    def __init__(self, column: str, how: str = "lower") -> None:
-        self.column = _check_column_name(column, "case")
-        if how not in _CASES:
-            raise invalid_argument("case: how", how, f"one of {list(_CASES)}", choices=_CASES)
-        self.how = how
-
-    def _change(self, text: str, rng: np.random.Generator) -> str:
-        return _CASES[self.how](text)
-
-    def __repr__(self) -> str:
-        return f"case({self.column!r}, {self.how!r})"
-
-
-_SPACES = re.compile(r"\s+")
-_WHITESPACE = ("double", "pad", "strip")
-
-
-class whitespace(_Text):
-    """Change whitespace: ``double`` doubles each run of spaces, ``pad`` adds a space at both ends,
-    ``strip`` trims the ends and collapses runs to one space."""
-
-    def __init__(self, column: str, how: str = "double") -> None:
-        self.column = _check_column_name(column, "whitespace")
-        if how not in _WHITESPACE:
-            raise invalid_argument("whitespace: how", how, f"one of {list(_WHITESPACE)}", choices=_WHITESPACE)
-        self.how = how
-
-    def _change(self, text: str, rng: np.random.Generator) -> str:
-        if self.how == "double":
-            return _SPACES.sub(lambda m: m.group(0) * 2, text)
-        if self.how == "pad":
-            return f" {text} "
-        return _SPACES.sub(" ", text).strip()
-
-    def __repr__(self) -> str:
-        return f"whitespace({self.column!r}, {self.how!r})"
-
-
-class replace_words(_Text):
-    """Replace whole words by ``mapping`` (``{"great": "good"}``; a list of replacements picks one
-    at random per text). Texts containing none of the words are left out."""
-
-    def __init__(self, column: str, mapping: Mapping[str, str | Sequence[str]], *, seed: Any = None) -> None:
-        self.column = _check_column_name(column, "replace_words")
-        if not isinstance(mapping, Mapping) or not mapping:
-            raise invalid_type("replace_words: mapping", mapping, "a non-empty dict {word: replacement(s)}")
-        self.mapping: dict[str, list[str]] = {}
-        for word, replacement in mapping.items():
-            choices = [replacement] if isinstance(replacement, str) else list(replacement)
-            if not isinstance(word, str) or not word or not choices or not all(isinstance(c, str) for c in choices):
-                raise invalid_argument(
-                    "replace_words: mapping", {word: replacement}, "words (str) mapped to a str or a list of str"
-                )
-            self.mapping[word] = choices
-        words = sorted(self.mapping, key=len, reverse=True)
-        self._pattern = re.compile(r"\b(" + "|".join(re.escape(w) for w in words) + r")\b")
-        self.seed = _check_seed(seed)
-        self.random = any(len(c) > 1 for c in self.mapping.values())
-
-    def _change(self, text: str, rng: np.random.Generator) -> str:
-        def pick(match: re.Match[str]) -> str:
-            choices = self.mapping[match.group(0)]
-            return choices[int(rng.integers(0, len(choices)))] if len(choices) > 1 else choices[0]
-
-        return self._pattern.sub(pick, text)
-
-    def __repr__(self) -> str:
-        shown = {w: (c[0] if len(c) == 1 else c) for w, c in self.mapping.items()}
-        return f"replace_words({self.column!r}, {shown!r})"

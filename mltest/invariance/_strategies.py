@@ -67,7 +67,8 @@ def data_frames(schema: Any, *, min_size: int = 1, max_size: int = 10, size: int
     ``schema`` is a pandera ``DataFrameSchema`` (pandas) or the path of a pandera YAML/JSON
     schema. Frames have between ``min_size`` and ``max_size`` rows (``size`` fixes it);
     Hypothesis shrinks a failing frame towards ``min_size`` rows and simple values. Bound
-    your numeric columns (``Check.in_range``) or the values will be extreme.
+    your numeric columns (``Check.in_range``) or the values will be extreme. A test that calls a
+    model belongs under ``@settings(deadline=None)``, so that a busy machine does not fail it.
     """
     from hypothesis import strategies as st
 
