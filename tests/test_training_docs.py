@@ -34,3 +34,22 @@ def test_examples_run_and_their_tests_pass(page: str, monkeypatch: pytest.Monkey
                 ran += 1
     assert ran >= 5
     assert os.getcwd() == str(ROOT)
+
+
+def _text_block(page: str, starts: str) -> str:
+    text = (ROOT / "docs" / page).read_text(encoding="utf-8")
+    return next(b for b in re.findall(r"```text\n(.*?)\n```", text, flags=re.DOTALL) if b.startswith(starts))
+
+
+def test_the_failure_messages_shown_are_the_ones_raised() -> None:
+    from test_training_sklearn import LEARNS_FAILURE
+    from test_training_torch import BATCHES, CE, FrozenLayer
+
+    import mltest
+    import mltest.training.torch as mt
+
+    assert _text_block("training-sklearn.md", "assert_learns:") == LEARNS_FAILURE
+    torch.manual_seed(0)  # the layers' initial weights, and so the loss shown
+    with pytest.raises(mltest.CheckFailed) as caught:
+        mt.assert_params_update(FrozenLayer(), BATCHES["mlp"], loss_fn=CE)
+    assert _text_block("training-torch.md", "assert_params_update:") == str(caught.value)

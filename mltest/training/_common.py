@@ -1,41 +1,21 @@
-"""What the scikit-learn and PyTorch checks share: the shape of their messages and results.
+"""What the scikit-learn and PyTorch checks share: how a result is recorded, and seeding.
 
-A training-sanity failure reads like a Hypothesis health check: what was observed (which
-parameter, which figure), the likely causes, what to change, and how to silence this one check.
+Failure messages follow the one grammar of :func:`mltest._message.compose` (the verdict with
+its figure and threshold, the smallest evidence, likely causes, what to change, how to
+reproduce and how to waive the check).
 """
 
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from mltest.errors import invalid_argument, invalid_type
+from mltest._message import reproduce_with_seed
 from mltest.report import CheckResult, conclude
 
-__all__ = ["check_number", "fail", "health_message", "seeded", "succeed"]
-
-
-def health_message(
-    headline: str,
-    *,
-    evidence: Sequence[str] = (),
-    causes: Sequence[str] = (),
-    fixes: Sequence[str] = (),
-    silence: str = "",
-) -> str:
-    """A failure message in four parts: observed, likely causes, what to change, how to silence."""
-    lines = [headline]
-    if evidence:
-        lines += ["", *(f"    {line}" for line in evidence)]
-    if causes:
-        lines += ["", "Likely causes:", *(f"  - {cause}" for cause in causes)]
-    if fixes:
-        lines += ["", "What to change:", *(f"  - {fix}" for fix in fixes)]
-    if silence:
-        lines += ["", f"To silence this check: {silence}"]
-    return "\n".join(lines)
+__all__ = ["fail", "reproduce", "seeded", "succeed"]
 
 
 def fail(check: str, message: str, figures: dict[str, Any], table: list[dict[str, Any]] | None = None) -> CheckResult:
@@ -50,21 +30,9 @@ def succeed(
     return conclude(CheckResult("training", check, "passed", message, figures=figures, table=table or []))
 
 
-def check_number(
-    name: str, value: Any, *, low: float | None = None, high: float | None = None, integer: bool = False
-) -> Any:
-    """Validate a numeric keyword argument and return it unchanged."""
-    kind = "an integer" if integer else "a number"
-    if isinstance(value, bool) or not isinstance(value, int if integer else (int, float)):
-        raise invalid_type(name, value, kind)
-    if value != value or (low is not None and value < low) or (high is not None and value > high):
-        bounds = []
-        if low is not None:
-            bounds.append(f">= {low}")
-        if high is not None:
-            bounds.append(f"<= {high}")
-        raise invalid_argument(name, value, f"{kind} {' and '.join(bounds)}")
-    return value
+def reproduce(seed: int) -> str:
+    """The reproduce line of a check that seeds its split, sample or training run."""
+    return reproduce_with_seed(seed)
 
 
 @contextmanager

@@ -21,7 +21,6 @@ __all__ = [
     "estimator_name",
     "fit_clone",
     "index_mismatch",
-    "is_classifier",
     "n_rows",
     "one_line",
     "richest_predictions",
@@ -29,6 +28,7 @@ __all__ = [
     "scalar",
     "scorer_for",
     "split",
+    "task",
 ]
 
 
@@ -59,15 +59,17 @@ def check_xy(X: Any, y: Any) -> tuple[int, np.ndarray]:
     return n, np.asarray(y)
 
 
-def is_classifier(estimator: Any, y: np.ndarray) -> bool:
+def task(estimator: Any, y: np.ndarray) -> str:
+    """``"binary"``, ``"multiclass"`` or ``"regression"``: what the estimator is, else what ``y`` looks like."""
     from sklearn.base import is_classifier, is_regressor
     from sklearn.utils.multiclass import type_of_target
 
-    if is_classifier(estimator):
-        return True
     if is_regressor(estimator):
-        return False
-    return type_of_target(y) in ("binary", "multiclass")
+        return "regression"
+    if is_classifier(estimator) or type_of_target(y) in ("binary", "multiclass"):
+        classes = np.unique(y) if y.ndim == 1 else ()
+        return "multiclass" if len(classes) > 2 else "binary"
+    return "regression"
 
 
 def estimator_name(estimator: Any) -> str:
@@ -94,11 +96,11 @@ def scorer_for(scoring: Any, default: str) -> tuple[Any, str]:
     raise invalid_type("scoring", scoring, "a scikit-learn scorer name (such as 'accuracy') or a callable")
 
 
-def split(X: Any, y: Any, *, size: float | int, classifier: bool, seed: int, train: bool) -> list[Any]:
+def split(X: Any, y: Any, *, size: float | int, stratify: bool, seed: int, train: bool) -> list[Any]:
     from sklearn.model_selection import train_test_split
 
     key = "train_size" if train else "test_size"
-    if classifier:
+    if stratify:
         try:
             return train_test_split(X, y, stratify=y, random_state=seed, **{key: size})
         except ValueError:
@@ -123,10 +125,13 @@ def one_line(error: BaseException, limit: int = 300) -> str:
     return f"{type(error).__name__}: {text}" if text else type(error).__name__
 
 
-def fit_clone(estimator: Any, X: Any, y: Any) -> Any:
+def fit_clone(estimator: Any, X: Any, y: Any, *, params: dict[str, Any] | None = None) -> Any:
+    """A clone of ``estimator`` (with ``params`` set) fitted on ``X, y``."""
     from sklearn.base import clone
 
     model = clone(estimator)
+    if params:
+        model.set_params(**params)
     try:
         return model.fit(X, y)
     except MODEL_ERRORS as error:

@@ -7,8 +7,9 @@ from typing import Any
 
 import numpy as np
 
+from mltest._message import compose
 from mltest.report import CheckResult
-from mltest.training._common import fail, health_message, succeed
+from mltest.training._common import fail, succeed
 from mltest.training._estimators import EXAMPLES, check_estimator, check_xy, estimator_name, fit_clone, scalar
 
 __all__ = ["assert_fit_preserves_input"]
@@ -112,7 +113,7 @@ def assert_fit_preserves_input(estimator: Any, X: Any, y: Any) -> CheckResult:
         f"{str(row['changed']) + ' cells changed, ' if row['changed'] != '' else ''}{row['example']}"
         for row in table[: 2 * EXAMPLES]
     ]
-    message = health_message(
+    message = compose(
         f"assert_fit_preserves_input: fitting {name} modified its input in {len(table)} place"
         f"{'s' if len(table) > 1 else ''}.",
         evidence=evidence,
@@ -122,7 +123,7 @@ def assert_fit_preserves_input(estimator: Any, X: Any, y: Any) -> CheckResult:
             "a FunctionTransformer or custom transformer that returns its input after changing it",
         ],
         fixes=["copy before changing (X = X.copy()) or build a new frame (X.assign(...))"],
-        silence="none: there is no threshold. If the change is intended, fit on a copy yourself and "
+        waive="none: there is no threshold. If the change is intended, fit on a copy yourself and "
         "do not call this check.",
     )
     return fail("assert_fit_preserves_input", message, figures, table)

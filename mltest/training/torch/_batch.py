@@ -7,10 +7,11 @@ from typing import Any
 
 import torch
 
-from mltest import _settings
+from mltest import _settings, _validation
+from mltest._message import compose
 from mltest.errors import InvalidArgument, invalid_argument
 from mltest.report import CheckResult
-from mltest.training._common import check_number, fail, health_message, succeed
+from mltest.training._common import fail, reproduce, succeed
 from mltest.training.torch._arguments import (
     EXAMPLES,
     batch_size,
@@ -26,6 +27,48 @@ from mltest.training.torch._arguments import (
 from mltest.training.torch._loop import forward, seeded_all
 
 __all__ = ["assert_batch_independence"]
+
+
+def _gradient_rows(clone: torch.nn.Module, inputs: Any, checked: list[int]) -> tuple[list[dict[str, Any]], Any]:
+    """Samples whose output has a gradient with respect to another sample's inputs; the batch outputs."""
+    parts = input_parts(inputs)
+    size = batch_size(inputs)
+    leaves = tuple(p.detach().clone().requires_grad_(True) for p in parts)
+    outputs = one_tensor(forward(clone, leaves if isinstance(inputs, (tuple, list)) else leaves[0]))
+    rows = []
+    for i in checked:
+        grads = torch.autograd.grad(outputs[i].sum(), leaves, retain_graph=True, allow_unused=True)
+        influence = torch.zeros(size)
+        for g in grads:
+            if g is not None:
+                influence = torch.maximum(influence, g.detach().abs().reshape(size, -1).amax(dim=1).float())
+        influence[i] = 0
+        others = torch.nonzero(influence > 0).flatten().tolist()
+        if others:
+            largest = float(influence.max())
+            detail = f"gradient up to {largest:.3g} from sample {int(influence.argmax())}"
+            rows.append({"sample": i, "test": "gradient", "depends_on": others, "largest": largest, "detail": detail})
+    return rows, outputs.detach()
+
+
+def _alone_rows(
+    clone: torch.nn.Module, inputs: Any, outputs: torch.Tensor, checked: list[int], *, atol: float, tolerant: bool
+) -> list[dict[str, Any]]:
+    """Samples whose output computed alone differs from their output in the batch by more than ``atol``."""
+    rows = []
+    with torch.no_grad():
+        for i in checked:
+            try:
+                alone = one_tensor(forward(clone, select_sample(inputs, i)))
+            except InvalidArgument:
+                if tolerant:
+                    break  # a single sample is refused (BatchNorm in train mode): the gradients suffice
+                raise
+            gap = float((alone[0].float() - outputs[i].float()).abs().max())
+            if not gap <= atol:
+                detail = f"alone differs from in the batch by {gap:.3g}"
+                rows.append({"sample": i, "test": "alone", "depends_on": [], "largest": gap, "detail": detail})
+    return rows
 
 
 def assert_batch_independence(
@@ -46,74 +89,28 @@ def assert_batch_independence(
     """
     check_model(model, trainable=False)
     inputs, _ = split_batch(batch, need_targets=False)
-    check_number("n_samples", n_samples, low=1, integer=True)
-    check_number("atol", atol, low=0)
+    n_samples = _validation.number("n_samples", n_samples, low=1, integer=True)
+    atol = _validation.number("atol", atol, low=0)
     check_mode(mode)
     size = batch_size(inputs)
     if size < 2:
         raise invalid_argument("batch", f"<inputs: {describe(inputs)}>", "at least 2 samples, to compare them")
     seed = _settings.resolve_seed(seed)
-    parts = input_parts(inputs)
-    differentiable = all(p.is_floating_point() for p in parts)
+    differentiable = all(p.is_floating_point() for p in input_parts(inputs))
     checked = list(range(min(n_samples, size)))
-    table: list[dict[str, Any]] = []
     with seeded_all(seed):
         clone = copy.deepcopy(model)
         clone.train(mode == "train")
         if differentiable:
-            leaves = tuple(p.detach().clone().requires_grad_(True) for p in parts)
-            outputs = one_tensor(forward(clone, leaves if isinstance(inputs, (tuple, list)) else leaves[0]))
-            for i in checked:
-                grads = torch.autograd.grad(outputs[i].sum(), leaves, retain_graph=True, allow_unused=True)
-                influence = torch.zeros(size)
-                for g in grads:
-                    if g is not None:
-                        influence = torch.maximum(influence, g.detach().abs().reshape(size, -1).amax(dim=1).float())
-                influence[i] = 0
-                others = torch.nonzero(influence > 0).flatten().tolist()
-                if others:
-                    table.append(
-                        {
-                            "sample": i,
-                            "test": "gradient",
-                            "depends_on": others,
-                            "largest": float(influence.max()),
-                            "detail": (
-                                f"gradient up to {float(influence.max()):.3g} from sample {int(influence.argmax())}"
-                            ),
-                        }
-                    )
-            outputs = outputs.detach()
+            table, outputs = _gradient_rows(clone, inputs, checked)
         else:
+            table = []
             with torch.no_grad():
                 outputs = one_tensor(forward(clone, inputs))
-        with torch.no_grad():
-            for i in checked:
-                try:
-                    alone = one_tensor(forward(clone, select_sample(inputs, i)))
-                except InvalidArgument:
-                    if differentiable:
-                        break  # a single sample is refused (BatchNorm in train mode): the gradients suffice
-                    raise
-                gap = float((alone[0].float() - outputs[i].float()).abs().max())
-                if not gap <= atol:
-                    table.append(
-                        {
-                            "sample": i,
-                            "test": "alone",
-                            "depends_on": [],
-                            "largest": gap,
-                            "detail": f"alone differs from in the batch by {gap:.3g}",
-                        }
-                    )
+        table += _alone_rows(clone, inputs, outputs, checked, atol=atol, tolerant=differentiable)
     samples = sorted({row["sample"] for row in table})
-    figures = {
-        "samples_checked": len(checked),
-        "batch_size": size,
-        "dependent_samples": len(samples),
-        "mode": mode,
-        "atol": atol,
-    }
+    figures = {"samples_checked": len(checked), "batch_size": size, "dependent_samples": len(samples)}
+    figures |= {"mode": mode, "atol": atol}
     name = model_name(model)
     if not table:
         message = (
@@ -121,6 +118,14 @@ def assert_batch_independence(
             f"not depend on the rest of the batch of {size}"
         )
         return succeed("assert_batch_independence", message, figures, table)
+    verdict = (
+        f"assert_batch_independence: the outputs of {len(samples)} of {len(checked)} samples checked depend on other "
+        f"samples of the batch of {size} ({name} in {mode} mode)."
+    )
+    return fail("assert_batch_independence", _failure(verdict, table, clone, mode, seed), figures, table)
+
+
+def _failure(verdict: str, table: list[dict[str, Any]], clone: torch.nn.Module, mode: str, seed: int) -> str:
     evidence = []
     for row in table[: 2 * EXAMPLES]:
         if row["test"] == "gradient":
@@ -143,16 +148,15 @@ def assert_batch_independence(
         causes.insert(
             0, f"BatchNorm in train mode mixes samples by design ({', '.join(mixing_layers[:3])}): check in mode='eval'"
         )
-    message = health_message(
-        f"assert_batch_independence: the outputs of {len(samples)} of {len(checked)} samples checked depend on other "
-        f"samples of the batch of {size} ({name} in {mode} mode).",
+    return compose(
+        verdict,
         evidence=evidence,
         causes=causes,
         fixes=[
             "compute statistics per sample (dim=1 onwards) or use BatchNorm/LayerNorm modules on the right axis",
             "keep the batch dimension first through every reshape",
         ],
-        silence="pass atol= the influence you accept for outputs computed alone; mixing on purpose (in-batch "
+        reproduce=reproduce(seed),
+        waive="pass atol= the influence you accept for outputs computed alone; mixing on purpose (in-batch "
         "attention) does not belong in a model checked this way.",
     )
-    return fail("assert_batch_independence", message, figures, table)

@@ -8,10 +8,11 @@ from typing import Any
 
 import torch
 
-from mltest import _settings
+from mltest import _settings, _validation
+from mltest._message import compose
 from mltest.errors import invalid_type
 from mltest.report import CheckResult
-from mltest.training._common import check_number, fail, health_message, succeed
+from mltest.training._common import fail, reproduce, succeed
 from mltest.training.torch._arguments import EXAMPLES, check_model, split_batch, tensors_in
 from mltest.training.torch._loop import build_optimizer, copy_with_optimizer, forward, seeded_all, train_steps
 
@@ -21,6 +22,43 @@ __all__ = ["assert_deterministic"]
 def _max_gap(a: torch.Tensor, b: torch.Tensor) -> float:
     """The largest element-wise difference of two tensors of one shape (a NaN counts as infinite)."""
     return float((a.float() - b.float()).abs().nan_to_num(nan=math.inf).max()) if a.numel() else 0.0
+
+
+Run = tuple[list[float], dict[str, torch.Tensor], Any, str]  # losses, parameters, eval outputs, model class
+
+
+def _run(model: Any, factory: Any, optimizer: Any, batch: tuple[Any, Any], options: tuple[Any, int, int]) -> Run:
+    """One seeded training run on a copy of ``model`` (or a model ``factory`` builds)."""
+    inputs, targets = batch
+    loss_fn, steps, seed = options
+    with seeded_all(seed):
+        if factory is not None:
+            clone = check_model(factory())
+            opt = build_optimizer(optimizer, clone, clone)
+        else:
+            clone, opt = copy_with_optimizer(model, optimizer)
+        clone.train()
+        losses = train_steps(clone, opt, inputs, targets, loss_fn, steps) if steps else []
+        clone.eval()
+        with torch.no_grad():
+            outputs = forward(clone, inputs)
+    return losses, {n: p.detach().clone() for n, p in clone.named_parameters()}, outputs, type(clone).__name__
+
+
+def _differing(first: Run, second: Run, atol: float) -> list[dict[str, Any]]:
+    """The parameters and outputs of two runs that differ by more than ``atol``, largest first."""
+    (_, params_a, out_a, _), (_, params_b, out_b, _) = first, second
+    rows = []
+    for n in params_a:
+        if n in params_b and params_a[n].shape == params_b[n].shape:
+            gap = _max_gap(params_a[n], params_b[n])
+            if gap > atol:
+                rows.append({"tensor": f"parameter {n}", "max_difference": gap})
+    for (label, a), (_, b) in zip(tensors_in(out_a, "outputs"), tensors_in(out_b, "outputs"), strict=False):
+        gap = _max_gap(a, b) if a.shape == b.shape else math.inf
+        if gap > atol:
+            rows.append({"tensor": label, "max_difference": gap})
+    return sorted(rows, key=lambda r: -r["max_difference"])
 
 
 def assert_deterministic(
@@ -51,50 +89,26 @@ def assert_deterministic(
             optimizer,
             "a function params -> optimizer (or None) when model is a function that builds the model",
         )
-    inputs, targets = split_batch(batch, need_targets=True)
-    check_number("steps", steps, low=0, integer=True)
-    check_number("atol", atol, low=0)
+    batch = split_batch(batch, need_targets=True)
+    steps = _validation.number("steps", steps, low=0, integer=True)
+    atol = _validation.number("atol", atol, low=0)
     seed = _settings.resolve_seed(seed)
-    runs = []
-    for _ in range(2):
-        with seeded_all(seed):
-            if factory is not None:
-                clone = check_model(factory())
-                opt = build_optimizer(optimizer, clone, clone)
-            else:
-                clone, opt = copy_with_optimizer(model, optimizer)
-            clone.train()
-            losses = train_steps(clone, opt, inputs, targets, loss_fn, steps) if steps else []
-            clone.eval()
-            with torch.no_grad():
-                outputs = forward(clone, inputs)
-            runs.append((losses, {n: p.detach().clone() for n, p in clone.named_parameters()}, outputs))
-    (losses_a, params_a, out_a), (losses_b, params_b, out_b) = runs
-    rows = []
-    for n in params_a:
-        if n in params_b and params_a[n].shape == params_b[n].shape:
-            gap = _max_gap(params_a[n], params_b[n])
-            if gap > atol:
-                rows.append({"tensor": f"parameter {n}", "max_difference": gap})
-    for (label, a), (_, b) in zip(tensors_in(out_a, "outputs"), tensors_in(out_b, "outputs"), strict=False):
-        gap = _max_gap(a, b) if a.shape == b.shape else math.inf
-        if gap > atol:
-            rows.append({"tensor": label, "max_difference": gap})
-    loss_gaps = [abs(a - b) for a, b in zip(losses_a, losses_b, strict=False)]
+    first, second = (_run(model, factory, optimizer, batch, (loss_fn, steps, seed)) for _ in range(2))
+    rows = _differing(first, second, atol)
+    loss_gaps = [abs(a - b) for a, b in zip(first[0], second[0], strict=False)]
     first_step = next((i for i, gap in enumerate(loss_gaps) if not gap <= atol), None)
     figures = {"seed": seed, "steps": steps, "differing_tensors": len(rows), "atol": atol}
-    name = type(clone).__name__
+    name = first[3]
     if not rows and first_step is None:
         message = (
             f"assert_deterministic: two runs of {name} with seed {seed} gave the same losses, parameters and "
             f"outputs after {steps} steps"
         )
         return succeed("assert_deterministic", message, figures)
-    rows.sort(key=lambda r: -r["max_difference"])
     evidence = []
     if first_step is not None:
         evidence.append(
-            f"the losses first differ at step {first_step}: {losses_a[first_step]:.6g} vs {losses_b[first_step]:.6g}"
+            f"the losses first differ at step {first_step}: {first[0][first_step]:.6g} vs {second[0][first_step]:.6g}"
         )
     evidence += [f"{r['tensor']}: differs by up to {r['max_difference']:.3g}" for r in rows[:EXAMPLES]]
     causes = [
@@ -108,12 +122,13 @@ def assert_deterministic(
         causes.insert(
             0, "initialisation draws randomness the seed does not reach (the runs differ before any training)"
         )
-    message = health_message(
+    message = compose(
         f"assert_deterministic: two runs of {name} with the same seed ({seed}) differ: {len(rows)} tensors differ by "
         f"more than atol={atol:g} after {steps} training steps.",
         evidence=evidence,
         causes=causes,
         fixes=["draw every random number from torch's global generator, or from a generator seeded from one seed"],
-        silence="pass atol= the difference you accept (for example for non-deterministic GPU kernels).",
+        reproduce=reproduce(seed),
+        waive="pass atol= the difference you accept (for example for non-deterministic GPU kernels).",
     )
     return fail("assert_deterministic", message, figures, rows)

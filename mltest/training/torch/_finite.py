@@ -7,9 +7,10 @@ from typing import Any
 
 import torch
 
-from mltest import _settings
+from mltest import _settings, _validation
+from mltest._message import compose
 from mltest.report import CheckResult
-from mltest.training._common import check_number, fail, health_message, succeed
+from mltest.training._common import fail, reproduce, succeed
 from mltest.training.torch._arguments import EXAMPLES, check_model, model_name, split_batch, tensors_in
 from mltest.training.torch._loop import compute_loss, copy_with_optimizer, forward, seeded_all
 
@@ -81,6 +82,34 @@ def _first_non_finite(model: torch.nn.Module, inputs: Any, *, outputs_bad: bool)
     return None
 
 
+def _bad(pairs: list[tuple[str, torch.Tensor]]) -> list[dict[str, Any]]:
+    return [row for label, tensor in pairs if (row := _non_finite(label, tensor)) is not None]
+
+
+def _train_until_non_finite(
+    clone: torch.nn.Module, opt: torch.optim.Optimizer, batch: tuple[Any, Any], loss_fn: Any, steps: int
+) -> tuple[list[dict[str, Any]], int, Any]:
+    """Train up to ``steps`` steps, checking each tensor; the non-finite ones, the step, the last outputs."""
+    inputs, targets = batch
+    table: list[dict[str, Any]] = []
+    step, outputs = 0, None
+    while not table and step < steps:
+        step += 1
+        opt.zero_grad(set_to_none=True)
+        outputs = forward(clone, inputs)
+        table += _bad(tensors_in(outputs, "outputs"))
+        loss = compute_loss(loss_fn, outputs, targets)
+        table += _bad([("loss", loss)])
+        if loss.requires_grad:
+            loss.backward()
+        table += _bad([(f"gradient of {n}", p.grad) for n, p in clone.named_parameters() if p.grad is not None])
+        if table:
+            break
+        opt.step()
+        table += _bad([(f"parameter {n} after the step", p) for n, p in clone.named_parameters()])
+    return table, step, outputs
+
+
 def assert_finite(
     model: torch.nn.Module,
     batch: Any,
@@ -97,43 +126,17 @@ def assert_finite(
     """
     check_model(model)
     inputs, targets = split_batch(batch, need_targets=True)
-    check_number("steps", steps, low=1, integer=True)
+    steps = _validation.number("steps", steps, low=1, integer=True)
     seed = _settings.resolve_seed(seed)
     name = model_name(model)
-    table: list[dict[str, Any]] = []
-    step = 0
-    for label, tensor in tensors_in(inputs, "inputs") + tensors_in(targets, "targets"):
-        row = _non_finite(label, tensor)
-        if row:
-            table.append(row)
+    table = _bad(tensors_in(inputs, "inputs") + tensors_in(targets, "targets"))
+    step, outputs = 0, None
     with seeded_all(seed):
         clone, opt = copy_with_optimizer(model, optimizer)
         clone.train()
-        for label, tensor in clone.named_parameters():
-            row = _non_finite(f"parameter {label} (before training)", tensor)
-            if row:
-                table.append(row)
-        while not table and step < steps:
-            step += 1
-            opt.zero_grad(set_to_none=True)
-            outputs = forward(clone, inputs)
-            table += [row for label, t in tensors_in(outputs, "outputs") if (row := _non_finite(label, t))]
-            loss = compute_loss(loss_fn, outputs, targets)
-            if (row := _non_finite("loss", loss)) is not None:
-                table.append(row)
-            if loss.requires_grad:
-                loss.backward()
-            table += [
-                row
-                for n, p in clone.named_parameters()
-                if p.grad is not None and (row := _non_finite(f"gradient of {n}", p.grad))
-            ]
-            if table:
-                break
-            opt.step()
-            table += [
-                row for n, p in clone.named_parameters() if (row := _non_finite(f"parameter {n} after the step", p))
-            ]
+        table += _bad([(f"parameter {n} (before training)", p) for n, p in clone.named_parameters()])
+        if not table:
+            table, step, outputs = _train_until_non_finite(clone, opt, (inputs, targets), loss_fn, steps)
     figures = {"steps": step, "non_finite_tensors": len(table), "seed": seed}
     if not table:
         message = (
@@ -142,15 +145,22 @@ def assert_finite(
         )
         return succeed("assert_finite", message, figures)
     where = [row["where"] for row in table]
-    totals = {key: sum(row[key] for row in table) for key in ("nan", "+inf", "-inf")}
     origin = None
     if any(w.startswith(("outputs", "loss")) for w in where) and not any(
         w.startswith(("inputs", "targets")) for w in where
     ):
         with seeded_all(seed):
             origin = _first_non_finite(clone, inputs, outputs_bad=any(w.startswith("outputs") for w in where))
-        if origin is not None:
-            totals = {key: origin[key] for key in totals}
+    zeros = sum(int((t == 0).sum()) for _, t in tensors_in(outputs, "outputs") if t.is_floating_point()) if step else 0
+    verdict = (
+        f"assert_finite: {len(table)} tensor{'s' if len(table) > 1 else ''} of {name} hold NaN or infinity at "
+        f"training step {step}."
+    )
+    return fail("assert_finite", _failure(verdict, table, origin, zeros, seed), figures, table)
+
+
+def _causes(table: list[dict[str, Any]], totals: dict[str, int]) -> list[str]:
+    where = [row["where"] for row in table]
     causes = []
     if any(w.startswith(("inputs", "targets")) for w in where):
         causes.append("the data already holds NaN or infinity: clean or impute it before training")
@@ -166,6 +176,15 @@ def assert_finite(
         causes.append("a function with an infinite derivative where it is evaluated (sqrt or norm at 0, log near 0)")
     if any("after the step" in w for w in where):
         causes.append("the learning rate is too high or gradients explode: clip them (torch.nn.utils.clip_grad_norm_)")
+    return causes
+
+
+def _failure(verdict: str, table: list[dict[str, Any]], origin: dict[str, Any] | None, zeros: int, seed: int) -> str:
+    where = [row["where"] for row in table]
+    totals = {key: sum(row[key] for row in table) for key in ("nan", "+inf", "-inf")}
+    if origin is not None:
+        totals = {key: origin[key] for key in totals}
+    causes = _causes(table, totals)
     evidence = [
         f"{row['where']}: {_counts(row)} of {row['elements']} "
         f"element{'s' if row['elements'] > 1 else ''}"
@@ -174,22 +193,20 @@ def assert_finite(
     ]
     if origin is not None:
         evidence.insert(0, f"first appearance: {origin['where']}")
-    zeros = sum(int((t == 0).sum()) for _, t in tensors_in(outputs, "outputs") if t.is_floating_point()) if step else 0
     if "loss" in where and not any(w.startswith(("outputs", "inputs", "targets")) for w in where) and zeros:
         evidence.insert(0, f"first appearance: the loss, computed from finite outputs that hold {zeros} exact zeros")
         causes.insert(
             0, "log of zero in the loss: log(p) of an output p that is exactly 0 (a softmax that underflowed)"
         )
-    message = health_message(
-        f"assert_finite: {len(table)} tensor{'s' if len(table) > 1 else ''} of {name} hold NaN or infinity at "
-        f"training step {step}.",
+    return compose(
+        verdict,
         evidence=evidence,
         causes=causes,
         fixes=[
             "work in log space: F.log_softmax or F.cross_entropy on logits instead of torch.log(softmax(...))",
             "add an epsilon or clamp before log, division and sqrt: torch.log(p.clamp_min(1e-12))",
         ],
-        silence="none: a NaN or infinity is never a threshold question. Fix the first tensor listed; "
+        reproduce=reproduce(seed),
+        waive="none: a NaN or infinity is never a threshold question. Fix the first tensor listed; "
         "the later ones usually follow from it.",
     )
-    return fail("assert_finite", message, figures, table)

@@ -8,9 +8,10 @@ from typing import Any
 
 import torch
 
-from mltest import _settings
+from mltest import _settings, _validation
+from mltest._message import compose
 from mltest.report import CheckResult
-from mltest.training._common import check_number, fail, health_message, succeed
+from mltest.training._common import fail, reproduce, succeed
 from mltest.training.torch._arguments import batch_size, check_model, model_name, split_batch
 from mltest.training.torch._loop import (
     DETACHED_CAUSE,
@@ -39,8 +40,8 @@ def assert_loss_decreases(
     ``min_decrease`` (a fraction of the initial loss, default 1%)."""
     check_model(model)
     inputs, targets = split_batch(batch, need_targets=True)
-    check_number("steps", steps, low=1, integer=True)
-    check_number("min_decrease", min_decrease, low=0)
+    _validation.number("steps", steps, low=1, integer=True)
+    _validation.number("min_decrease", min_decrease, low=0)
     seed = _settings.resolve_seed(seed)
     with seeded_all(seed):
         clone, opt = copy_with_optimizer(model, optimizer)
@@ -85,14 +86,15 @@ def assert_loss_decreases(
             "the gradient is blocked (dead ReLUs, saturated activations)",
         ]
         fixes = ["run assert_params_update", "raise the learning rate or the number of steps"]
-    message = health_message(
+    message = compose(
         f"assert_loss_decreases: the loss of {name} went from {first:.4g} to {last:.4g} in {len(losses) - 1} steps "
         f"on one batch; required: at most {required:.4g} ({min_decrease:.0%} lower).",
         evidence=["losses: " + ", ".join(f"{loss:.4g}" for loss in losses[:12]) + (" ..." if len(losses) > 12 else "")]
         + (["no trainable parameter received a gradient from the loss"] if detached else []),
         causes=causes,
         fixes=fixes,
-        silence="pass steps= more steps or min_decrease= a smaller fraction (0 only asks for no increase).",
+        reproduce=reproduce(seed),
+        waive="pass steps= more steps or min_decrease= a smaller fraction (0 only asks for no increase).",
     )
     return fail("assert_loss_decreases", message, figures, table)
 
@@ -134,9 +136,9 @@ def assert_overfits_batch(
     """
     check_model(model)
     inputs, targets = split_batch(batch, need_targets=True)
-    check_number("steps", steps, low=1, integer=True)
+    _validation.number("steps", steps, low=1, integer=True)
     if max_loss is not None:
-        check_number("max_loss", max_loss)
+        _validation.number("max_loss", max_loss)
     seed = _settings.resolve_seed(seed)
     with seeded_all(seed):
         clone, opt = copy_with_optimizer(model, optimizer)
@@ -171,9 +173,19 @@ def assert_overfits_batch(
             f"{final:.4g} (required {target:.4g}) in {figures['steps']} steps"
         )
         return succeed("assert_overfits_batch", message, figures, table)
-    causes = []
-    fixes = []
+    verdict = (
+        f"assert_overfits_batch: {name} did not learn {figures['samples']} samples by heart: loss {final:.4g} after "
+        f"{figures['steps']} steps; required: at most {target:.4g}"
+        + (" (5% of the initial loss)." if max_loss is None else ".")
+    )
+    message = _overfit_failure(verdict, figures, outputs, inputs, loss_fn)
+    return fail("assert_overfits_batch", message, figures, table)
+
+
+def _overfit_failure(verdict: str, figures: dict[str, Any], outputs: Any, inputs: Any, loss_fn: Any) -> str:
+    initial, best, final = figures["initial_loss"], figures["best_loss"], figures["final_loss"]
     evidence = [f"loss: {initial:.4g} at the start, best {best:.4g}, last {final:.4g} after {figures['steps']} steps"]
+    causes, fixes = [], []
     if _ignores_input(outputs):
         evidence.append("the outputs are the same for every sample in the batch")
         causes.append(
@@ -202,13 +214,11 @@ def assert_overfits_batch(
         "the model is too small for the batch, or the targets are inconsistent (the same inputs with "
         "different targets)",
     ]
-    message = health_message(
-        f"assert_overfits_batch: {name} did not learn {figures['samples']} samples by heart: loss {final:.4g} after "
-        f"{figures['steps']} steps; required: at most {target:.4g}"
-        + (" (5% of the initial loss)." if max_loss is None else "."),
+    return compose(
+        verdict,
         evidence=evidence,
         causes=causes,
         fixes=[*fixes, "turn regularisation off for this test, try a ten-fold larger or smaller learning rate"],
-        silence="pass steps= more steps or max_loss= a higher loss, or use a smaller batch.",
+        reproduce=reproduce(figures["seed"]),
+        waive="pass steps= more steps or max_loss= a higher loss, or use a smaller batch.",
     )
-    return fail("assert_overfits_batch", message, figures, table)

@@ -8,8 +8,9 @@ from typing import Any
 import torch
 
 from mltest import _settings
+from mltest._message import compose
 from mltest.report import CheckResult
-from mltest.training._common import fail, health_message, succeed
+from mltest.training._common import fail, reproduce, succeed
 from mltest.training.torch._arguments import EXAMPLES, check_model, model_name, resolve_frozen, shape_text, split_batch
 from mltest.training.torch._loop import copy_with_optimizer, seeded_all, train_step
 
@@ -66,6 +67,32 @@ _PROBLEMS = {
 }
 
 
+def _kind(p: torch.nn.Parameter, before: torch.Tensor, frozen: bool, held: set[int]) -> str | None:
+    """What is wrong with parameter ``p`` after one step (a key of ``_PROBLEMS``), or None."""
+    grad = p.grad
+    changed = not torch.equal(p.detach(), before)
+    if frozen:
+        return "frozen_changed" if changed else None
+    if not p.requires_grad:
+        return "frozen"
+    if grad is None:
+        return "no_grad"
+    if not torch.isfinite(grad).all():
+        return "nonfinite_grad"
+    if not grad.any():
+        return "zero_grad"
+    if id(p) not in held:
+        return "not_in_optimizer"
+    return None if changed else "unchanged"
+
+
+def _row(name: str, tensor: torch.Tensor, kind: str) -> dict[str, Any]:
+    grad = getattr(tensor, "grad", None)
+    grad_norm = float(grad.norm()) if grad is not None and torch.isfinite(grad).all() else None
+    row = {"parameter": name, "shape": shape_text(tensor), "problem": _PROBLEMS[kind][0], "kind": kind}
+    return {**row, "grad_norm": grad_norm}
+
+
 def assert_params_update(
     model: torch.nn.Module,
     batch: Any,
@@ -94,71 +121,47 @@ def assert_params_update(
         buffers_before = {n: b.detach().clone() for n, b in clone.named_buffers() if n in frozen_names}
         loss = train_step(clone, opt, inputs, targets, loss_fn)
     held = {id(p) for group in opt.param_groups for p in group["params"]}
-    table: list[dict[str, Any]] = []
-
-    def problem(name: str, tensor: torch.Tensor, kind: str, grad: torch.Tensor | None) -> None:
-        grad_norm = float(grad.norm()) if grad is not None and torch.isfinite(grad).all() else None
-        table.append(
-            {
-                "parameter": name,
-                "shape": shape_text(tensor),
-                "problem": _PROBLEMS[kind][0],
-                "kind": kind,
-                "grad_norm": grad_norm,
-            }
-        )
-
-    for name, p in params.items():
-        grad = p.grad
-        changed = not torch.equal(p.detach(), before[name])
-        if name in frozen_names:
-            if changed:
-                problem(name, p, "frozen_changed", grad)
-        elif not p.requires_grad:
-            problem(name, p, "frozen", grad)
-        elif grad is None:
-            problem(name, p, "no_grad", grad)
-        elif not torch.isfinite(grad).all():
-            problem(name, p, "nonfinite_grad", grad)
-        elif not grad.any():
-            problem(name, p, "zero_grad", grad)
-        elif id(p) not in held:
-            problem(name, p, "not_in_optimizer", grad)
-        elif not changed:
-            problem(name, p, "unchanged", grad)
-    for name, b in clone.named_buffers():
-        if name in buffers_before and not torch.equal(b, buffers_before[name]):
-            problem(name, b, "frozen_buffer_changed", None)
+    table = [
+        _row(n, p, kind)
+        for n, p in params.items()
+        if (kind := _kind(p, before[n], n in frozen_names, held)) is not None
+    ]
+    table += [
+        _row(n, b, "frozen_buffer_changed")
+        for n, b in clone.named_buffers()
+        if n in buffers_before and not torch.equal(b, buffers_before[n])
+    ]
     trainable = [n for n in params if n not in frozen_names]
-    figures = {
-        "parameters": len(params),
-        "trainable": len(trainable),
-        "frozen": len(frozen_names),
-        "problems": len(table),
-        "loss": float(loss),
-        "seed": seed,
-    }
+    figures = {"parameters": len(params), "trainable": len(trainable), "frozen": len(frozen_names)}
+    figures |= {"problems": len(table), "loss": float(loss), "seed": seed}
     name = model_name(model)
     if not table:
         message = f"assert_params_update: one step updated all {len(trainable)} trainable parameters of {name}" + (
             f" and left the {len(frozen_names)} frozen ones as they were" if frozen_names else ""
         )
         return succeed("assert_params_update", message, figures)
+    checked = f"{len(params) + len(buffers_before)} parameters{' and frozen buffers' if buffers_before else ''}"
+    verdict = (
+        f"assert_params_update: {len(table)} of {checked} of {name} misbehaved in one training step "
+        f"(loss {float(loss):.4g})."
+    )
+    return fail("assert_params_update", _failure(verdict, table, seed), figures, table)
+
+
+def _failure(verdict: str, table: list[dict[str, Any]], seed: int) -> str:
     kinds = list(dict.fromkeys(row["kind"] for row in table))
     offenders = [
         row["parameter"]
         for row in table
         if row["kind"] in ("frozen", "no_grad", "zero_grad", "not_in_optimizer", "unchanged")
     ]
-    silence = (
+    waive = (
         f"if these parameters are meant to stay fixed, pass frozen={offenders!r}."
         if offenders
         else "none for parameters named in frozen: remove a name from frozen= if it is meant to train."
     )
-    message = health_message(
-        f"assert_params_update: {len(table)} of {len(params) + len(buffers_before)} parameters"
-        f"{' and frozen buffers' if buffers_before else ''} of {name} misbehaved in one training step "
-        f"(loss {float(loss):.4g}).",
+    return compose(
+        verdict,
         evidence=[
             f"{row['parameter']} ({row['shape']}): {row['problem']}"
             + (f", gradient norm {row['grad_norm']:.3g}" if row["grad_norm"] is not None else "")
@@ -166,6 +169,6 @@ def assert_params_update(
         ],
         causes=[_PROBLEMS[k][1] for k in kinds],
         fixes=[_PROBLEMS[k][2] for k in kinds],
-        silence=silence,
+        reproduce=reproduce(seed),
+        waive=waive,
     )
-    return fail("assert_params_update", message, figures, table)
