@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -160,9 +162,17 @@ def test_bad_data_files(tmp_path: Path, name: str, capsys: pytest.CaptureFixture
 
 
 def test_cli_writes_to_an_unwritable_place(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    target = tmp_path / "no" / "such" / "dir" / "schema.yaml"
+    (tmp_path / "notes.txt").write_text("a file, not a folder\n")
+    target = tmp_path / "notes.txt" / "schema.yaml"
     assert main(["schema", "infer", str(GERMAN_CREDIT), "-o", str(target)]) == 1
-    assert capsys.readouterr().err.startswith("mltest schema: error: [Errno 2] No such file or directory")
+    # one line naming the path that is in the way, no traceback
+    assert capsys.readouterr().err == f"mltest schema: error: {tmp_path / 'notes.txt'}: file exists\n"
+
+
+def test_cli_creates_the_output_folder(tmp_path: Path) -> None:
+    target = tmp_path / "new" / "folder" / "schema.yaml"
+    assert main(["schema", "infer", str(GERMAN_CREDIT), "-o", str(target)]) == 0
+    assert target.read_text().startswith("# A pandera schema")
 
 
 def test_console_script_exit_codes(tmp_path: Path) -> None:
@@ -274,3 +284,49 @@ def test_a_frame_with_duplicate_column_names_is_refused() -> None:
             "data=<pandas.DataFrame: 1 rows x 2 columns> is not valid: "
             "expected a DataFrame with unique column names (duplicated: 'a')"
         )
+
+
+def test_schema_infer_output_is_written_atomically(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`schema infer -o`: the target keeps its mode, a new file is 0644, a failed write leaves the old file."""
+    old = os.umask(0o022)
+    try:
+        new = tmp_path / "new.yaml"
+        assert main(["schema", "infer", str(GERMAN_CREDIT), "-o", str(new)]) == 0
+        assert stat.S_IMODE(new.stat().st_mode) == 0o644
+    finally:
+        os.umask(old)
+    kept = tmp_path / "kept.yaml"
+    kept.write_text("columns: {}\n")
+    kept.chmod(0o640)
+    assert main(["schema", "infer", str(GERMAN_CREDIT), "-o", str(kept)]) == 0
+    assert stat.S_IMODE(kept.stat().st_mode) == 0o640
+    assert kept.read_text().startswith("# A pandera schema")
+    # the rename fails (a full disk, a read-only mount): the old file is whole, no temporary is left
+    before = sorted(p.name for p in tmp_path.iterdir())
+    text = kept.read_text()
+
+    def failing_replace(source: object, target: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", failing_replace)
+    assert main(["schema", "infer", str(GERMAN_CREDIT), "--max-categories", "0", "-o", str(kept)]) == 1
+    assert capsys.readouterr().err.splitlines()[-1] == "mltest schema: error: no space left on device"
+    assert kept.read_text() == text
+    assert sorted(p.name for p in tmp_path.iterdir()) == before
+
+
+def test_schema_infer_does_not_write_through_a_symbolic_link(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    elsewhere = tmp_path / "elsewhere.yaml"
+    elsewhere.write_text("precious\n")
+    link = tmp_path / "schema.yaml"
+    link.symlink_to(elsewhere)
+    assert main(["schema", "infer", str(GERMAN_CREDIT), "-o", str(link)]) == 1
+    assert capsys.readouterr().err == (
+        f"mltest schema: error: {link} is a symbolic link (to {elsewhere}): not written through it; "
+        "write to the file itself, or remove the link\n"
+    )
+    assert elsewhere.read_text() == "precious\n" and link.is_symlink()

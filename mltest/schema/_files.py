@@ -224,7 +224,9 @@ def dump_schema(schema: Any, path: str | Path | None = None, *, source: str | No
         header = HEADER.format(source=f" inferred from {source}" if source else "", name=name)
         text = header + yaml.safe_dump(serialized, sort_keys=False, allow_unicode=True)
     if path is not None:
-        Path(path).write_text(text, encoding="utf-8")
+        from mltest._io import write_text  # atomic, keeps the mode, never through a symbolic link
+
+        write_text(path, text)
     return text
 
 
