@@ -12,15 +12,12 @@ A real `make setup` creates the project's own .venv and installs everything from
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
-from conftest import ROOT, shared_venv
+from _template_projects import copy_template, make, project_env, python, run
 
 OTHER = {
     "project_name": "Crédit Risk (batch)",
@@ -37,48 +34,13 @@ OTHER = {
 
 @pytest.fixture(scope="module")
 def template_copy(tmp_path_factory) -> Path:
-    folder = tmp_path_factory.mktemp("template-source")
-    shutil.copy(ROOT / "copier.yml", folder / "copier.yml")
-    shutil.copytree(ROOT / "template", folder / "template")
-    return folder
+    return copy_template(tmp_path_factory.mktemp("template-source"))
 
 
 @pytest.fixture(scope="module")
 def shared_env(tmp_path_factory) -> dict[str, str]:
     """A virtual environment that sees this repository's packages, and the environment variables to use it."""
-    venv = shared_venv(tmp_path_factory.mktemp("shared") / "venv")
-    env = {
-        **os.environ,
-        "VENV": str(venv),
-        "PATH": os.pathsep.join([str(venv / "bin"), str(Path(sys.executable).parent), os.environ["PATH"]]),
-        "PRE_COMMIT_HOME": str(tmp_path_factory.mktemp("pre-commit-home")),
-        "DVC_NO_ANALYTICS": "1",
-        "GIT_AUTHOR_NAME": "Test",
-        "GIT_AUTHOR_EMAIL": "test@example.com",
-        "GIT_COMMITTER_NAME": "Test",
-        "GIT_COMMITTER_EMAIL": "test@example.com",
-        "PIP_DISABLE_PIP_VERSION_CHECK": "1",
-        "PIP_NO_BUILD_ISOLATION": "0",  # i.e. --no-build-isolation: setuptools is already there
-    }
-    env.pop("VIRTUAL_ENV", None)
-    env.pop("MLTEST_SOURCE", None)
-    return env
-
-
-def run(command: list[str], cwd: Path, env: dict[str, str], *, ok: bool = True) -> subprocess.CompletedProcess:
-    result = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, check=False)
-    if ok:
-        assert result.returncode == 0, f"{' '.join(command)} failed:\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}"
-    return result
-
-
-def python(env: dict[str, str]) -> str:
-    """The shared environment's interpreter (the generated package is installed there)."""
-    return str(Path(env["VENV"]) / "bin" / "python")
-
-
-def make(target: str, project: Path, env: dict[str, str], *, ok: bool = True) -> subprocess.CompletedProcess:
-    return run(["make", target, f"VENV={env['VENV']}"], project, env, ok=ok)
+    return project_env(tmp_path_factory.mktemp("shared"))
 
 
 @pytest.fixture(scope="module")
