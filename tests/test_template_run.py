@@ -50,7 +50,14 @@ def default_project(template_copy, shared_env, tmp_path_factory) -> Path:
 
     project = tmp_path_factory.mktemp("run-default") / "my-ml-project"
     copier.run_copy(str(template_copy), str(project), defaults=True, quiet=True)
-    setup_and_check(project, shared_env)
+    # A user whose git makes `master` the first branch: the project's is main all the same.
+    env = {
+        **shared_env,
+        "GIT_CONFIG_COUNT": "1",
+        "GIT_CONFIG_KEY_0": "init.defaultBranch",
+        "GIT_CONFIG_VALUE_0": "master",
+    }
+    setup_and_check(project, env)
     return project
 
 
@@ -98,11 +105,21 @@ def setup_and_check(project: Path, env: dict[str, str]) -> None:
     report = (project / "reports" / "mltest.md").read_text(encoding="utf-8")
     for family in ("Schema", "Fairness", "Invariance", "Training"):
         assert f"## {family}" in report
+    # What the tests write (the report and its charts) is not for git.
+    assert (project / "reports" / "mltest-charts").is_dir()
+    assert run(["git", "status", "--porcelain", "--untracked-files=all"], project, env).stdout == ""
 
 
 def test_default_project_is_green_on_its_first_run(default_project, shared_env):
     dvc = run([python(shared_env), "-m", "dvc", "status"], default_project, shared_env)
     assert "up to date" in dvc.stdout
+
+
+def test_make_setup_creates_the_branch_ci_runs_on(default_project, shared_env):
+    """`git init` by make setup names the branch main (the user's git said master): CI's push trigger."""
+    branch = run(["git", "symbolic-ref", "--short", "HEAD"], default_project, shared_env).stdout.strip()
+    ci = yaml.safe_load((default_project / ".github" / "workflows" / "ci.yml").read_text(encoding="utf-8"))
+    assert ci[True]["push"]["branches"] == [branch] == ["main"]  # YAML reads `on` as True
 
 
 def test_another_combination_is_green_and_pushes_to_its_local_remote(other_project, shared_env):
@@ -238,6 +255,8 @@ def test_tracking_variants_log_the_evaluation(template_copy, shared_env, tmp_pat
         run(["git", "commit", "-q", "--no-verify", "-m", "Start"], project, shared_env)
         run([py, "-m", "dvc", "exp", "run", "-q", "--set-param", "model.epochs=10"], project, shared_env)
         logged = json.loads((project / "dvclive" / "metrics.json").read_text(encoding="utf-8"))
+        untracked = run(["git", "status", "--porcelain", "--untracked-files=all"], project, shared_env).stdout
+        assert "dvclive" not in untracked, untracked  # written by every run: git ignores it
         assert 0 < logged["accuracy"] <= 1
         assert len((project / "dvclive" / "plots" / "metrics" / "train" / "loss.tsv").read_text().splitlines()) == 11
         shown = run([py, "-m", "dvc", "exp", "show", "--json"], project, shared_env).stdout
