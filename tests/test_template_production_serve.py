@@ -15,6 +15,7 @@ import json
 import os
 import shlex
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -153,8 +154,124 @@ def test_a_missing_field_gets_a_422_naming_it(client, rows) -> None:
     response = client.post("/predict", json={"rows": [{k: v for k, v in rows[0].items() if k != "duration"}]})
     assert response.status_code == 422
     assert response.json() == {
-        "detail": [{"loc": ["body", "rows", 0, "duration"], "msg": "field required", "type": "missing", "input": None}]
+        "detail": [{"loc": ["body", "rows", 0, "duration"], "msg": "field required", "type": "missing", "input": None}],
+        "error_count": 1,
     }
+
+
+def strict_json(text: str) -> object:
+    """JSON as the standard says: no NaN or Infinity (Python's json module accepts them)."""
+
+    def refuse(constant: str) -> object:
+        raise ValueError(f"{constant} is not JSON")
+
+    return json.loads(text, parse_constant=refuse)
+
+
+@pytest.mark.parametrize("number", ["Infinity", "-Infinity", "NaN", "1e400", "-1e400"])
+def test_a_non_finite_number_gets_a_422_in_valid_json_and_the_next_request_is_answered(client, rows, number) -> None:
+    body = json.dumps({"rows": rows[:2]}).replace(f'"age": {rows[1]["age"]}', f'"age": {number}', 1)
+    assert number in body
+    response = client.post("/predict", content=body, headers={"content-type": "application/json"})
+    assert response.status_code == 422
+    assert strict_json(response.text) == {
+        "detail": [
+            {
+                "loc": ["body", "rows", 1, "age"],
+                "msg": f"expected a finite number, got {number} (send null for a missing value)",
+                "type": "dtype",
+                "input": number,
+            }
+        ],
+        "error_count": 1,
+    }
+    assert client.post("/predict", json={"rows": rows[:2]}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [(6.9, "6.9"), (True, "True"), ("24", "'24'"), (None, None)],
+    ids=["fraction", "boolean", "text", "null"],
+)
+def test_types_are_strict_nothing_is_cut_or_converted(client, rows, value, shown) -> None:
+    response = client.post("/predict", json={"rows": [{**rows[0], "duration": value}]})
+    assert response.status_code == 422
+    (detail,) = response.json()["detail"]
+    assert detail["loc"] == ["body", "rows", 0, "duration"]
+    if value is None:
+        assert detail["type"] == "null"
+    else:
+        assert detail["msg"] == f"expected a value of type int64, got {shown}"
+
+
+def test_a_whole_number_written_as_a_float_is_the_same_number(client, rows) -> None:
+    as_float = [{**row, "duration": float(row["duration"])} for row in rows[:5]]
+    assert json.dumps(as_float) != json.dumps(rows[:5])
+    answer = client.post("/predict", json={"rows": as_float})
+    assert answer.status_code == 200, answer.text
+    assert answer.json() == client.post("/predict", json={"rows": rows[:5]}).json()
+
+
+def test_optional_fields_may_be_left_out_row_by_row(client, rows) -> None:
+    """The sensitive attribute (the model does not see it) is in some rows and not in others."""
+    mixed = [{k: v for k, v in row.items() if k != "sex" or i % 2} for i, row in enumerate(rows[:6])]
+    assert "sex" in mixed[1] and "sex" not in mixed[0]
+    answer = client.post("/predict", json={"rows": mixed})
+    assert answer.status_code == 200, answer.text
+    assert answer.json() == client.post("/predict", json={"rows": rows[:6]}).json()
+
+
+def test_the_422_body_is_capped_never_an_echo_of_the_request(client, rows) -> None:
+    """30 rows with a 40,000-character age (1.2 MB): 20 problems, each value cut, and the count."""
+    many = [{**rows[i % len(rows)], "age": "old " * 10_000} for i in range(30)]
+    response = client.post("/predict", json={"rows": many})
+    assert response.status_code == 422
+    body = response.json()
+    assert body["error_count"] == 30
+    assert len(body["detail"]) == 20
+    assert body["detail"][0]["input"] == "old " * 20 + "... (40000 characters)"
+    assert len(response.content) < 10_000
+
+
+@pytest.fixture
+def small_client(web_project, serve_module, monkeypatch):
+    """The service with MAX_BODY_BYTES=2000, as set in the environment."""
+    from fastapi.testclient import TestClient
+
+    monkeypatch.setenv("MAX_BODY_BYTES", "2000")
+    service = serve_module.Service(
+        model_path=web_project / "models" / "model.joblib",
+        params_path=web_project / "params.yaml",
+        schema_path=web_project / "data" / "schema.yaml",
+    )
+    assert service.max_body_bytes == 2000
+    with TestClient(serve_module.create_app(service)) as client:
+        yield client
+
+
+def test_a_body_over_the_size_limit_gets_a_413_whether_or_not_it_says_its_length(small_client, rows) -> None:
+    body = json.dumps({"rows": rows}).encode()
+    assert len(body) > 2000
+    expected = {
+        "detail": "the request body is larger than 2000 bytes: send fewer rows per request (or raise MAX_BODY_BYTES)"
+    }
+    declared = small_client.post("/predict", content=body, headers={"content-type": "application/json"})
+    assert (declared.status_code, declared.json()) == (413, expected)
+    chunks = (body[i : i + 500] for i in range(0, len(body), 500))  # chunked: no content-length
+    streamed = small_client.post("/predict", content=chunks, headers={"content-type": "application/json"})
+    assert (streamed.status_code, streamed.json()) == (413, expected)
+    assert small_client.post("/predict", json={"rows": rows[:3]}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("body", "kind"),
+    [(b"{not json", "json_invalid"), (b"\xff\xfe", "json_invalid"), (b"[1, 2]", "model_attributes_type")],
+    ids=["syntax", "not-utf8", "not-an-object"],
+)
+def test_a_body_that_is_not_a_request_gets_a_422(client, body, kind) -> None:
+    response = client.post("/predict", content=body, headers={"content-type": "application/json"})
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["type"] == kind
 
 
 def test_a_broken_model_stops_the_service_at_start_up(web_project, serve_module, tmp_path) -> None:
@@ -183,16 +300,19 @@ def dockerfile_healthcheck(project: Path, port: int) -> list[str]:
     return [part.replace("127.0.0.1:8000", f"127.0.0.1:{port}") for part in command]
 
 
-def test_uvicorn_serves_the_app_and_the_docker_healthcheck_passes(web_project) -> None:
+def test_make_serve_serves_the_app_on_its_port_and_the_docker_healthcheck_passes(web_project) -> None:
+    """`make serve PORT=...` (uvicorn), with this repository's environment as the project's VENV."""
     port = free_port()
     env = {**os.environ, "PYTHONPATH": str(web_project / "src"), "MODEL_VERSION": "v1.2.3"}
+    venv = Path(sys.executable).parent.parent
     server = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "serve_probe.serve:app", "--host", "127.0.0.1", "--port", str(port)],
+        ["make", "serve", f"VENV={venv}", f"PORT={port}"],
         cwd=web_project,
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
+        start_new_session=True,  # make and uvicorn in a process group of their own, stopped together
     )
     healthcheck = dockerfile_healthcheck(web_project, port)
     try:
@@ -214,8 +334,14 @@ def test_uvicorn_serves_the_app_and_the_docker_healthcheck_passes(web_project) -
         assert httpx.post(f"{base}/predict", json={"rows": valid}).status_code == 200
         invalid = httpx.post(f"{base}/predict", json={"rows": [{**valid[0], "age": "old"}]})
         assert invalid.status_code == 422 and invalid.json()["detail"][0]["loc"][-1] == "age"
+        # One keep-alive connection: a request with Infinity gets its 422, and the next its answer.
+        with httpx.Client(base_url=base) as connection:
+            body = json.dumps({"rows": valid}).replace(f'"age": {valid[0]["age"]}', '"age": Infinity')
+            headers = {"content-type": "application/json"}
+            assert connection.post("/predict", content=body, headers=headers).status_code == 422
+            assert connection.post("/predict", json={"rows": valid}).status_code == 200
     finally:
-        server.terminate()
+        os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
     assert subprocess.run(healthcheck, capture_output=True).returncode != 0  # and fails once it is down
 
@@ -256,6 +382,21 @@ def test_batch_refuses_a_file_that_does_not_fit_and_writes_nothing(
     assert "does not fit the schema data/schema.yaml (2 problem(s); rows count from 0); nothing written" in err
     assert "row 3, field 'age': expected a value of type int64, got 'old'" in err
     assert "row 1, field 'housing': failed the schema check isin(['free', 'own', 'rent']): 'castle'" in err
+    assert not (tmp_path / "out.csv").exists()
+
+
+def test_batch_refuses_a_fraction_in_a_whole_number_column_and_infinity(
+    batch_project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A CSV value 6.9 in an integer column is not cut to 6, and inf is not a number to predict on."""
+    data = pd.read_csv(batch_project / "data" / "prepared" / "test.csv").head(5).astype({"duration": float})
+    data.loc[2, "duration"] = 6.9
+    data.loc[4, "duration"] = float("inf")
+    data.to_csv(tmp_path / "bad.csv", index=False)
+    code, _, err = batch(batch_project, capsys, str(tmp_path / "bad.csv"), "-o", str(tmp_path / "out.csv"))
+    assert code == 1
+    assert "row 2, field 'duration': expected a value of type int64, got 6.9" in err
+    assert "row 4, field 'duration': expected a finite number, got inf (send null for a missing value)" in err
     assert not (tmp_path / "out.csv").exists()
 
 
