@@ -114,9 +114,15 @@ def test_sorting_or_pruning_imports_is_not_a_hand_edit(project: Path, capsys: py
     module = project / "src" / "train.py"
     text = module.read_text()
     module.write_text(
-        text.replace("import numpy as np\n", "").replace("import subprocess\n", "import subprocess, sys\n")
+        text.replace("import numpy as np\n", "")
+        .replace("import subprocess\n", "")
+        .replace("import joblib\n", "import joblib, subprocess\n")
+        .replace("import accuracy_score, roc_auc_score", "import roc_auc_score")
+        .replace("from sklearn.ensemble", "from sklearn.metrics import accuracy_score\nfrom sklearn.ensemble")
     )
     assert _run("convert", "--check", "notebooks/train.ipynb", "--out-dir", "src", capsys=capsys)[0] == 0
+    module.write_text(text.replace("import subprocess\n", "import subprocess, sys\n"))  # a new import: an edit
+    assert _run("convert", "--check", "notebooks/train.ipynb", "--out-dir", "src", capsys=capsys)[0] == 1
     module.write_text(text.replace("    df = pd.read_csv", "    df = pd.read_csv  # note\n    df = pd.read_csv"))
     assert _run("convert", "--check", "notebooks/train.ipynb", "--out-dir", "src", capsys=capsys)[0] == 1
 

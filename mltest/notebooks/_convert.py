@@ -62,7 +62,7 @@ def convert_notebook(
                 f"{target} was not written by `mltest convert`: not overwritten; "
                 f"run `{fix_command(notebook, target, force=True)}` to replace it"
             )
-        if not force and not body_untouched(body, parsed.module_hash):
+        if not force and not body_untouched(body, parsed):
             raise ConversionError(
                 f"{target} was edited by hand after conversion: not overwritten; move the edits into {notebook}, "
                 f"or run `{fix_command(notebook, target, force=True)}` to discard them"

@@ -36,7 +36,7 @@ __all__ = [
 ]
 
 # Bumped when the converted output of the same cells changes in a way worth reconverting.
-FORMAT_VERSION = "1"
+FORMAT_VERSION = "2"
 
 # nbdev directives: `#| export`, `#|export`, `# | export`, and the older `# export`.
 _DIRECTIVE = re.compile(r"^\s*#\s*\|\s*(?P<body>.*)$")
