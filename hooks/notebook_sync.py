@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import argparse
 import os
+import subprocess
 from collections.abc import Sequence
 from pathlib import Path
 
 from mltest.hooks import _argv
 
 from mltest._cli_boundary import Boundary
-from mltest.notebooks._sync import SyncStatus, check, split_header
+from mltest.notebooks._sync import HEADER_LINE, SyncStatus, check, orphan, orphans, source_of
 
 __all__ = ["main", "statuses"]
 
@@ -35,33 +36,44 @@ def _targets(files: Sequence[str]) -> dict[Path, Path | None]:
         if path.suffix == ".ipynb":
             targets.setdefault(path, None)
         elif path.suffix == ".py" and path.is_file():
-            with path.open(encoding="utf-8", errors="replace") as file:
-                head = "".join(file.readline() for _ in range(3))
-            parsed, _ = split_header(head + "\n")
-            if parsed is not None:
-                notebook = Path(os.path.normpath(path.parent / parsed.source))
+            notebook = source_of(path)
+            if notebook is not None:
                 targets[notebook] = path
     return targets
 
 
+def _converted_modules() -> list[Path]:
+    """Every module of the repository with an ``mltest convert`` header (``git grep``; none outside git)."""
+    try:
+        listed = subprocess.run(
+            ["git", "grep", "-l", "-z", "-F", "-e", HEADER_LINE, "--", "*.py"],
+            capture_output=True,
+            text=True,
+            check=False,
+        ).stdout
+    except OSError:
+        return []
+    return [Path(name) for name in listed.split("\0") if name]
+
+
 def statuses(files: Sequence[str], *, out_dir: Path | None = None) -> list[SyncStatus]:
-    """The sync status of every notebook named by ``files`` (notebooks or converted modules)."""
+    """The sync status of every notebook named by ``files`` (notebooks or converted modules).
+
+    Then every converted module of the repository whose notebook is gone (renamed or deleted),
+    so a commit that only deletes a notebook is caught too.
+    """
     result = []
     for notebook, module in _targets(files).items():
         if not notebook.exists():
-            result.append(
-                SyncStatus(
-                    notebook,
-                    module or notebook,
-                    "orphan",
-                    f"{module}: its notebook {notebook} does not exist"
-                    if module is not None
-                    else f"{notebook}: no such notebook",
-                )
-            )
+            if module is not None:
+                result.append(orphan(module, notebook))
+            else:
+                result.append(SyncStatus(notebook, notebook, "orphan", f"{notebook}: no such notebook"))
             continue
         result.append(check(notebook, to=module, out_dir=out_dir))
-    return result
+    seen = {os.path.normpath(status.module) for status in result}
+    others = [m for m in _converted_modules() if os.path.normpath(m) not in seen]
+    return result + orphans(others)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -24,7 +24,7 @@ from mltest.hooks import _argv
 
 from mltest import _io
 from mltest._cli_boundary import Boundary
-from mltest.notebooks._sync import read_json
+from mltest.notebooks._raw import read_json
 
 __all__ = ["CELL_METADATA", "NOTEBOOK_METADATA", "main", "strip"]
 

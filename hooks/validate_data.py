@@ -11,6 +11,7 @@ the failure lists every failing column and check with counts and failure cases.
 from __future__ import annotations
 
 import argparse
+import glob
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -22,7 +23,7 @@ __all__ = ["DATA_SUFFIXES", "SCHEMA_SUFFIXES", "main", "pairs", "schema_for"]
 
 PROGRAM = "mltest-validate-data"
 
-DATA_SUFFIXES = (".csv", ".parquet")
+DATA_SUFFIXES = (".csv", ".parquet", ".pq")  # any case: data/train.CSV is a sample too
 SCHEMA_SUFFIXES = (".schema.yaml", ".schema.yml", ".schema.json")
 
 
@@ -55,9 +56,8 @@ def pairs(
         path = Path(name)
         if path.name.endswith(SCHEMA_SUFFIXES):
             if schema is None and schema_dir is None:  # the sample sits next to its schema
-                for suffix in DATA_SUFFIXES:
-                    data = path.parent / (_stem(path) + suffix)
-                    if data.is_file():
+                for data in sorted(path.parent.glob(glob.escape(_stem(path)) + ".*")):
+                    if data.suffix.lower() in DATA_SUFFIXES and data.stem == _stem(path) and data.is_file():
                         found[data] = path
         elif path.suffix.lower() in DATA_SUFFIXES:
             found[path] = schema_for(path, schema=schema, schema_dir=schema_dir)

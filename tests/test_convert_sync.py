@@ -243,3 +243,71 @@ def test_default_exp_cannot_leave_the_output_folder(
         assert _run(*argv, capsys=capsys) == (1, "", message)
     assert sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*")) == ["nb", "nb/a.ipynb"]
     assert not list(Path("/").glob("evil.py"))
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (
+            '{"nbformat": 4, "cells": ' + "[" * 100_000 + "]" * 100_000 + "}",
+            "not a notebook: its JSON is nested too deeply",
+        ),
+        (
+            '{"nbformat": 4, "nbformat_minor": 5, "metadata": null, "cells": []}',
+            "not a notebook: 'metadata' is null: expected an object",
+        ),
+        (
+            '{"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": null}',
+            "not a notebook: 'cells' is null: expected a list",
+        ),
+        (
+            '{"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [1]}',
+            "not a notebook: cell 1 is 1: expected an object",
+        ),
+        (
+            '{"nbformat": 4, "metadata": {}, "cells": [{"cell_type": "code", "source": [1], "metadata": {}}]}',
+            "not a notebook: cell 1: 'source' is [1]: expected text or a list of lines",
+        ),
+        (
+            '{"nbformat": 4, "metadata": {}, "cells": [{"cell_type": "code", "source": "", "metadata": null}]}',
+            "not a notebook: cell 1: 'metadata' is null: expected an object",
+        ),
+        (
+            '{"nbformat": 3, "metadata": {}, "worksheets": [{"cells": null}]}',
+            "not a notebook: worksheet 1: 'cells' is null: expected a list",
+        ),
+    ],
+)
+def test_a_malformed_notebook_is_one_line_for_every_command(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], content: str, message: str
+) -> None:
+    from mltest.hooks import notebook_sync, strip_notebooks
+
+    monkeypatch.chdir(tmp_path)
+    Path("bad.ipynb").write_text(content)
+    line = f"bad.ipynb: {message}\n"
+    assert _run("convert", "bad.ipynb", capsys=capsys) == (1, "", f"mltest convert: error: {line}")
+    assert _run("convert", "--check", "bad.ipynb", capsys=capsys) == (1, "", f"mltest convert: error: {line}")
+    assert notebook_sync.main(["bad.ipynb"]) == 1
+    assert capsys.readouterr().err == f"mltest-notebook-sync: error: {line}"
+    assert strip_notebooks.main(["bad.ipynb"]) == 1
+    assert capsys.readouterr().err == f"mltest-strip-notebooks: error: {line}"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.ipynb"]
+
+
+def test_a_module_that_is_not_utf8_is_not_a_converted_module(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (project / "src" / "latin.py").write_bytes("# caf\xe9\nVALUE = 1\n".encode("latin-1"))
+    message = (
+        "src/latin.py was not written by `mltest convert` (it is not UTF-8 text): not overwritten; "
+        "run `mltest convert notebooks/train.ipynb --to src/latin.py --force` to replace it"
+    )
+    assert _run("convert", "notebooks/train.ipynb", "--to", "src/latin.py", capsys=capsys) == (
+        1,
+        "",
+        f"mltest convert: error: {message}\n",
+    )
+    code, out, err = _run("convert", "--check", "notebooks/train.ipynb", "--to", "src/latin.py", capsys=capsys)
+    assert (code, err) == (1, "") and out.startswith(
+        "src/latin.py was not written by `mltest convert` (it is not UTF-8"
+    )
+    assert _run("convert", "-q", "notebooks/train.ipynb", "--to", "src/latin.py", "--force", capsys=capsys)[0] == 0

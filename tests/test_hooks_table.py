@@ -272,9 +272,9 @@ def test_notebook_sync_statuses(repo: Path, capsys: pytest.CaptureFixture[str]) 
     assert notebook_sync.main(["src/train.py"]) == 0
     (repo / "notebooks" / "train.ipynb").unlink()
     assert notebook_sync.main(["src/train.py"]) == 1
-    assert (
-        capsys.readouterr().out
-        == "mltest-notebook-sync: src/train.py: its notebook notebooks/train.ipynb does not exist\n"
+    assert capsys.readouterr().out == (
+        "mltest-notebook-sync: src/train.py: its notebook notebooks/train.ipynb does not exist "
+        "(renamed or deleted?): convert the notebook under its new name and delete src/train.py, or delete the module\n"
     )
 
 

@@ -7,6 +7,7 @@ two hashes only (no nbformat, no nbconvert). See docs/convert.md.
 
 from mltest.notebooks._convert import Conversion, convert_notebook
 from mltest.notebooks._module import ConversionError
-from mltest.notebooks._sync import NotebookError, SyncStatus, check, module_path
+from mltest.notebooks._raw import NotebookError
+from mltest.notebooks._sync import SyncStatus, check, module_path
 
 __all__ = ["Conversion", "ConversionError", "NotebookError", "SyncStatus", "check", "convert_notebook", "module_path"]

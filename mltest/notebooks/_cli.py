@@ -75,7 +75,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from mltest.notebooks._sync import check
+    from mltest.notebooks._sync import check, orphans
 
     errors = Boundary(PROGRAM)
     problems = 0
@@ -85,4 +85,8 @@ def _check(args: argparse.Namespace) -> int:
             problems += not status.ok
             if not status.ok or not args.quiet:
                 print(status.message)
+    if args.out_dir is not None and args.out_dir.is_dir():  # modules whose notebook was renamed or deleted
+        for status in orphans(sorted(args.out_dir.rglob("*.py"))):
+            problems += 1
+            print(status.message)
     return 1 if problems or errors.count else 0

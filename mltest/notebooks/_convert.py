@@ -14,7 +14,15 @@ from mltest import _io
 from mltest.notebooks._module import ConversionError, build_module
 from mltest.notebooks._read import read_notebook
 from mltest.notebooks._select import select, selection_hash
-from mltest.notebooks._sync import body_untouched, fix_command, header, module_path, source_reference, split_header
+from mltest.notebooks._sync import (
+    body_untouched,
+    fix_command,
+    header,
+    module_path,
+    read_module,
+    source_reference,
+    split_header,
+)
 
 __all__ = ["Conversion", "convert_notebook"]
 
@@ -55,11 +63,12 @@ def convert_notebook(
         raise ConversionError(message) from None
     warnings = [f"{notebook}: {warning}" for warning in module.warnings]
     if target.exists():
-        existing = target.read_text(encoding="utf-8")
-        parsed, body = split_header(existing)
+        existing = read_module(target)
+        parsed, body = split_header(existing) if existing is not None else (None, "")
         if not force and parsed is None:
+            why = " (it is not UTF-8 text)" if existing is None else ""
             raise ConversionError(
-                f"{target} was not written by `mltest convert`: not overwritten; "
+                f"{target} was not written by `mltest convert`{why}: not overwritten; "
                 f"run `{fix_command(notebook, target, force=True)}` to replace it"
             )
         if not force and not body_untouched(body, parsed):

@@ -1,7 +1,7 @@
 """Read a notebook for conversion: nbformat v4, or v3 upgraded to v4 by nbformat.
 
 Errors name the file: invalid JSON, a missing or unknown ``nbformat``. nbformat is imported
-here, on the conversion path only; ``--check`` reads the raw JSON (``_sync.read_json``).
+here, on the conversion path only; ``--check`` reads the raw JSON (``_raw.read_json``).
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from mltest.notebooks._sync import NotebookError, read_json
+from mltest.notebooks._raw import NotebookError, read_json
 
 __all__ = ["read_notebook"]
 
