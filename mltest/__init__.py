@@ -37,6 +37,11 @@ _LAZY = {
     "profile": "mltest.monitoring",
     "load_profile": "mltest.monitoring",
     "assert_no_drift": "mltest.monitoring",
+    "assert_no_skew": "mltest.monitoring",
+    "assert_model_fresh": "mltest.monitoring",
+    "estimate_performance": "mltest.monitoring",
+    "assert_estimated_performance": "mltest.monitoring",
+    "assert_no_regression": "mltest.monitoring",
 }
 _SUBMODULES = (
     "schema",
@@ -61,14 +66,19 @@ __all__ = [
     "assert_directional",
     "assert_equal_opportunity",
     "assert_equalized_odds",
+    "assert_estimated_performance",
     "assert_group_metric",
     "assert_invariant",
+    "assert_model_fresh",
     "assert_no_drift",
     "assert_no_leakage",
     "assert_no_proxies",
+    "assert_no_regression",
+    "assert_no_skew",
     "assert_no_target_leakage",
     "assert_no_weak_slices",
     "assert_schema",
+    "estimate_performance",
     "evaluation",
     "fairness",
     "infer_schema",
@@ -114,5 +124,14 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         assert_group_metric,
     )
     from mltest.invariance import assert_cases, assert_directional, assert_invariant
-    from mltest.monitoring import assert_no_drift, load_profile, profile
+    from mltest.monitoring import (
+        assert_estimated_performance,
+        assert_model_fresh,
+        assert_no_drift,
+        assert_no_regression,
+        assert_no_skew,
+        estimate_performance,
+        load_profile,
+        profile,
+    )
     from mltest.schema import assert_no_leakage, assert_schema, infer_schema

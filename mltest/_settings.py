@@ -53,6 +53,10 @@ DEFAULTS: dict[str, tuple[Any, str]] = {
     "drift_max_psi": (0.1, "assert_no_drift: largest PSI of a column compared with method='psi'"),
     "drift_confidence": (0.95, "assert_no_drift: confidence of the simultaneous per-column intervals"),
     "drift_max_drifted_share": (0.0, "assert_no_drift: share of columns allowed to drift"),
+    "skew_tolerance": (1e-9, "assert_no_skew: how far two numbers may be apart (relative; absolute below 1)"),
+    "model_max_age_days": (30.0, "assert_model_fresh: the oldest a model may be, in days"),
+    "regression_margin": (0.0, "assert_no_regression: how much worse the new model may score"),
+    "regression_confidence": (0.95, "assert_no_regression: confidence of the paired bootstrap interval"),
 }
 
 # name: (low, high) for numeric settings; None leaves that side open.
@@ -75,6 +79,10 @@ _BOUNDS: dict[str, tuple[float | None, float | None]] = {
     "drift_max_psi": (0, None),
     "drift_confidence": (0.5, 1),
     "drift_max_drifted_share": (0, 1),
+    "skew_tolerance": (0, None),
+    "model_max_age_days": (0, None),
+    "regression_margin": (0, None),
+    "regression_confidence": (0.5, 1),
 }
 _CHOICES = {"inconclusive": ("fail", "pass")}
 
