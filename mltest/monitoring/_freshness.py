@@ -116,7 +116,7 @@ def training_time(model: Any, *, metadata: Any = None) -> tuple[datetime, str]:
         return _aware("model.trained_at_", stamp), "the model's trained_at_ attribute"
     path = Path(model)
     if not path.exists():
-        raise invalid_argument("model", str(model), "the path of an existing model file")
+        raise InvalidArgument(f"model={str(model)!r} is not valid: expected the path of an existing model file")
     sidecar = path.with_name(path.name + ".meta.json")
     if sidecar.is_file():
         return _from_metadata(sidecar, "metadata")
@@ -134,9 +134,9 @@ def _from_metadata(file: Path, name: str) -> tuple[datetime, str]:
     try:
         document = json.loads(file.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, ValueError):
-        raise invalid_argument(name, str(file), 'a JSON file with "trained_at" (ISO 8601)') from None
+        document = None
     if not isinstance(document, dict) or "trained_at" not in document:
-        raise invalid_argument(name, str(file), 'a JSON file with "trained_at" (ISO 8601)')
+        raise InvalidArgument(f'{name}={str(file)!r} is not valid: expected a JSON file with "trained_at" (ISO 8601)')
     return _aware(f"{file}: trained_at", document["trained_at"]), f"{file}"
 
 

@@ -67,12 +67,12 @@ def assert_no_regression(
     proba = name in METRICS and METRICS[name][0]
     new_pred, old_pred = _predict("new", new, X, proba, len(truth)), _predict("old", old, X, proba, len(truth))
     rng = np.random.default_rng(seed)
-    new_score, old_score = score(truth, new_pred, None), score(truth, old_pred, None)
+    new_score, old_score = float(score(truth, new_pred, None)), float(score(truth, old_pred, None))
     draws = _paired_draws(score, truth, (new_pred, old_pred), n_resamples, rng)
     sign = 1.0 if higher else -1.0
     gain = sign * (new_score - old_score)  # > 0: the new model is better
     tail = (1 - level) / 2 * 100
-    low, high = np.nanpercentile(sign * (draws[0] - draws[1]), [tail, 100 - tail])
+    low, high = (float(v) for v in np.nanpercentile(sign * (draws[0] - draws[1]), [tail, 100 - tail]))
     outcome = "passed" if low >= -margin else "failed" if high < -margin else "inconclusive"
     op = {"passed": ">=", "failed": "<", "inconclusive": "straddles"}[outcome]
     verdict = (
