@@ -82,6 +82,39 @@ def unconstrained(credit):
 
 
 # -- assert_invariant ------------------------------------------------------------------------------
+INVARIANT_FAILURE = """\
+117 of 1,000 rows (11.7%) changed prediction by more than tolerance=0 under swap('sex', ['male', 'female']); \
+allowed: max_failure_rate=0 (0 rows).
+
+    Predictions from Pipeline.predict (label); 1,000 perturbed rows in 2 predict calls; largest change 1.
+    Worst 3 of 117 failing rows, original and perturbed side by side:
+      row 10 (change 1):
+                    original  perturbed
+        sex         'female'  'male'
+        prediction  0         1
+        unchanged: job=2, housing='rent', saving_accounts='little', checking_account='moderate', \
+credit_amount=1295,...
+      row 17 (change 1):
+                    original  perturbed
+        sex         'male'    'female'
+        prediction  1         0
+        unchanged: job=2, housing='own', saving_accounts='not_known', checking_account='little', \
+credit_amount=8072,...
+      row 22 (change 1):
+                    original  perturbed
+        sex         'male'    'female'
+        prediction  1         0
+        unchanged: job=1, housing='rent', saving_accounts='little', checking_account='little', \
+credit_amount=2241, d...
+
+Likely causes:
+  - the model depends on ['sex'] directly or through correlated features
+What to change:
+  - if the model must not use ['sex']: train without it and without the features that stand in for it
+  - if some change is expected: compare probabilities instead of labels (tolerance=0.05)
+To waive this check: pass max_failure_rate=0.117 to accept the 11.7% of rows that change, or a larger tolerance=."""
+
+
 def test_a_model_that_uses_sex_fails_under_a_swap_of_sex(credit, uses_sex) -> None:
     X, _ = credit
     with pytest.raises(CheckFailed) as failed:
@@ -90,14 +123,8 @@ def test_a_model_that_uses_sex_fails_under_a_swap_of_sex(credit, uses_sex) -> No
     flipped = (uses_sex.predict(X) != uses_sex.predict(SEX.apply(X))).sum()
     assert flipped > 0
     assert result.figures["failing_rows"] == flipped
-    message = str(failed.value)
-    assert message.startswith(
-        f"{flipped} of 1,000 rows ({flipped / 1000:.1%}) changed prediction by more than "
-        "tolerance=0 under swap('sex', ['male', 'female']); allowed: max_failure_rate=0 (0 rows).\n"
-        "Predictions from Pipeline.predict (label); 1,000 perturbed rows in 2 predict calls; largest change 1.\n"
-        f"Worst 3 of {flipped} failing rows, original and perturbed side by side:\n"
-    )
-    assert "Likely causes: the model depends on ['sex'] directly or through correlated features." in message
+    assert flipped == 117
+    assert str(failed.value) == INVARIANT_FAILURE  # the family's message, pinned whole in the shared grammar
     # The examples are real: each shown row flips when only its sex changes.
     assert len(result.table) == 3
     for example in result.table:
@@ -105,9 +132,6 @@ def test_a_model_that_uses_sex_fails_under_a_swap_of_sex(credit, uses_sex) -> No
         assert example["original"] == f"sex={row['sex'].iloc[0]!r}"
         assert uses_sex.predict(row)[0] == example["prediction"]
         assert uses_sex.predict(SEX.apply(row))[0] == example["perturbed_prediction"] != example["prediction"]
-    assert "    sex         'female'  'male'\n    prediction  0         1\n    unchanged: job=" in message or (
-        "    sex         'male'    'female'\n" in message
-    )
 
 
 def test_a_model_trained_without_sex_passes(credit, without_sex) -> None:
@@ -150,7 +174,7 @@ def test_composed_random_perturbation_is_reproducible_with_its_seed(credit, uses
         mltest.assert_invariant(uses_sex, X, p, seed=5)
     assert str(first.value) == str(again.value)
     assert "largest change 1; perturbation seed=5.\n" in str(first.value)
-    assert str(first.value).endswith("max_failure_rate=; to reproduce exactly these rows, pass seed=5.")
+    assert "\nTo reproduce: pass seed=5 (or run pytest with --mltest-seed=5).\n" in str(first.value)
 
 
 def test_polars_frames_and_chunked_batches(credit, without_sex, uses_sex) -> None:
@@ -249,8 +273,9 @@ def test_minimum_functionality_cases(german_credit, monotone) -> None:
         mltest.assert_cases(monotone, cases, "expected")
     message = str(failed.value)
     assert message.startswith(
-        "2 of 20 cases (10.0%) got an unexpected prediction; allowed: max_failure_rate=0.\n"
-        "Predictions from Pipeline.predict (tolerance=0 for numbers). First 2 failing cases:\n  case 2: expected "
+        "2 of 20 cases (10.0%) got an unexpected prediction; allowed: max_failure_rate=0.\n\n"
+        "    Predictions from Pipeline.predict (label), numbers within tolerance=0. First 2 failing cases:\n"
+        "      case 2: expected "
     )
     assert [row["case"] for row in failed.value.result.table] == [2, 5]
     assert mltest.assert_cases(monotone, cases.drop(columns="expected"), cases["expected"], max_failure_rate=0.1)
@@ -321,12 +346,12 @@ def test_predictions_of_the_wrong_shape_or_nan_are_refused(german_credit, predic
         (
             lambda X, m: mltest.assert_invariant(m, X, SEX, max_failure_rate=2),
             InvalidArgument,
-            "max_failure_rate=2 is not valid: expected a share between 0 and 1",
+            "max_failure_rate=2 is not valid: expected a number >= 0 and <= 1",
         ),
         (
             lambda X, m: mltest.assert_invariant(m, X, SEX, output="probability"),
             InvalidArgument,
-            "output='probability' is not valid: expected one of ['auto', 'proba', 'predict']",
+            "output='probability' is not valid: expected one of 'auto', 'proba', 'predict' (did you mean 'proba'?)",
         ),
         (
             lambda X, m: mltest.assert_invariant(m, X.head(0), SEX),
@@ -336,7 +361,7 @@ def test_predictions_of_the_wrong_shape_or_nan_are_refused(german_credit, predic
         (
             lambda X, m: mltest.assert_directional(m, X, SEX, direction="up"),
             InvalidArgument,
-            "direction='up' is not valid: expected one of ['increase', 'decrease', 'not_decrease', 'not_increase']",
+            "direction='up' is not valid: expected one of 'increase', 'decrease', 'not_decrease', 'not_increase'",
         ),
         (
             lambda X, m: mltest.assert_directional(m, X, SEX, direction="not_decreas"),

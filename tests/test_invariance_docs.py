@@ -63,3 +63,24 @@ def test_the_spelling_error_the_page_shows(german_credit: pd.DataFrame) -> None:
     with pytest.raises(mltest.errors.InvalidArgument) as raised:
         perturb.swap("sex", ["male", "female"]).apply(titled)
     assert str(raised.value) == shown
+
+
+def test_the_regression_and_multiclass_examples_pass(monkeypatch: pytest.MonkeyPatch) -> None:
+    page = (ROOT / "docs" / "invariance.md").read_text(encoding="utf-8")
+    section = page[page.index("## Regression and multiclass") :]
+    blocks = re.findall(r"```python\n(.*?)```", section, flags=re.DOTALL)
+    namespace: dict = {"mltest": mltest, "perturb": perturb}
+    ran = 0
+    for block in blocks:
+        exec(compile(block, "docs/invariance.md", "exec"), namespace)
+        for name, value in list(namespace.items()):
+            if name.startswith("test_") and callable(value):
+                value()
+                ran += 1
+        namespace = {k: v for k, v in namespace.items() if not k.startswith("test_")}
+    assert ran == 4
+    shown = re.findall(r"```text\n(.*?)\n```", section, flags=re.DOTALL)[0]
+    longer = perturb.shift("petal length (cm)", 0.5)
+    with pytest.raises(mltest.errors.InvalidArgument) as raised:
+        mltest.assert_directional(namespace["classifier"], namespace["flowers"], longer, direction="increase")
+    assert str(raised.value) == shown

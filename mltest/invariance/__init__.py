@@ -10,7 +10,9 @@ schema in :mod:`mltest.strategies`.
 
 from __future__ import annotations
 
-from mltest.invariance._checks import DIRECTIONS, assert_cases, assert_directional, assert_invariant
+from mltest.invariance._cases import assert_cases
+from mltest.invariance._directional import DIRECTIONS, assert_directional
+from mltest.invariance._invariant import assert_invariant
 from mltest.invariance._perturbations import Perturbation
 
 __all__ = ["DIRECTIONS", "Perturbation", "assert_cases", "assert_directional", "assert_invariant"]

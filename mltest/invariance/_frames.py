@@ -7,12 +7,12 @@ imported only when a polars frame comes in.
 
 from __future__ import annotations
 
-import sys
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from mltest._validation import frame_kind
 from mltest.errors import InvalidArgumentType, invalid_argument, invalid_type
 
 __all__ = ["Frame", "as_frame"]
@@ -21,19 +21,13 @@ __all__ = ["Frame", "as_frame"]
 KINDS = ("bool", "integer", "float", "string", "categorical", "datetime", "other")
 
 
-def _is_polars(data: Any) -> bool:
-    polars = sys.modules.get("polars")
-    return polars is not None and isinstance(data, polars.DataFrame)
-
-
 def as_frame(data: Any, name: str = "data") -> Frame:
     """Wrap a pandas or polars DataFrame; anything else is a type error naming ``name``."""
     if isinstance(data, Frame):
         return data
-    if isinstance(data, pd.DataFrame):
-        return Frame(data, "pandas")
-    if _is_polars(data):
-        return Frame(data, "polars")
+    kind = frame_kind(data)
+    if kind in ("pandas", "polars"):
+        return Frame(data, kind)
     raise invalid_type(name, data, "a pandas or polars DataFrame")
 
 

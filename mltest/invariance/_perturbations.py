@@ -13,13 +13,12 @@ when it is applied, since only then is the data known. The text perturbations ar
 
 from __future__ import annotations
 
-import math
-import numbers
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
 
+from mltest import _validation
 from mltest.errors import invalid_argument, invalid_type
 from mltest.invariance._frames import Frame, as_frame
 from mltest.invariance._values import NUMERIC, fit_values, require_occurring, require_spelling
@@ -45,9 +44,7 @@ def _rng(seed: Any) -> np.random.Generator:
 
 
 def check_seed(seed: Any) -> Any:
-    if seed is not None and not (isinstance(seed, numbers.Integral) and not isinstance(seed, bool) and seed >= 0):
-        raise invalid_argument("seed", seed, "None or an integer >= 0")
-    return seed
+    return _validation.seed("seed", seed)
 
 
 class Perturbation:
@@ -135,8 +132,10 @@ def _clip(values: np.ndarray, clip: tuple[float, float] | None) -> np.ndarray:
 def _check_clip(clip: Any, owner: str) -> tuple[float, float] | None:
     if clip is None:
         return None
-    if not (isinstance(clip, (tuple, list)) and len(clip) == 2 and all(isinstance(c, numbers.Real) for c in clip)):
+    if not (isinstance(clip, (tuple, list)) and len(clip) == 2):
         raise invalid_argument(f"{owner}: clip", clip, "None or a (low, high) pair of numbers")
+    for bound in clip:
+        _validation.number(f"{owner}: clip", bound)
     if clip[0] > clip[1]:
         raise invalid_argument(f"{owner}: clip", clip, "low <= high")
     return (clip[0], clip[1])
@@ -159,7 +158,7 @@ class swap(Perturbation):
         self.column = check_column_name(column, "swap")
         if isinstance(values, (str, bytes)) or not isinstance(values, (Sequence, np.ndarray)):
             raise invalid_type("swap: values", values, "a list of at least two values, e.g. ['male', 'female']")
-        values = list(dict.fromkeys(values))
+        values = list(dict.fromkeys(v.item() if isinstance(v, np.generic) else v for v in values))
         if len(values) < 2:
             raise invalid_argument("swap: values", values, "at least two different values")
         self.values = values
@@ -195,8 +194,7 @@ class noise(Perturbation):
 
     def __init__(self, column: str, scale: float, *, clip: tuple[float, float] | None = None, seed: Any = None):
         self.column = check_column_name(column, "noise")
-        if not isinstance(scale, numbers.Real) or isinstance(scale, bool) or not scale > 0 or math.isinf(scale):
-            raise invalid_argument("noise: scale", scale, "a positive finite number (the noise's standard deviation)")
+        _validation.number("noise: scale", scale, low=0, low_open=True)  # the noise's standard deviation
         self.scale = scale
         self.clip = _check_clip(clip, "noise")
         self.seed = check_seed(seed)
@@ -218,8 +216,9 @@ class shift(Perturbation):
 
     def __init__(self, column: str, by: float, *, clip: tuple[float, float] | None = None) -> None:
         self.column = check_column_name(column, "shift")
-        if not isinstance(by, numbers.Real) or isinstance(by, bool) or not math.isfinite(by) or by == 0:
-            raise invalid_argument("shift: by", by, "a non-zero finite number")
+        _validation.number("shift: by", by)
+        if by == 0:
+            raise invalid_argument("shift: by", by, "a non-zero number (a shift of 0 changes nothing)")
         self.by = by
         self.clip = _check_clip(clip, "shift")
 

@@ -9,8 +9,14 @@ Which method of a model is called (the rule the docs state):
   calls ``predict``, so a flipped label is what counts.
 * A plain callable is called as it is; ``output`` then only names what it returns.
 
-Probabilities of a binary classifier (two columns) are reduced to the second column, the
-probability of ``classes_[1]``. Other two-dimensional outputs are compared column by column.
+What comes back decides how predictions are compared:
+
+* probabilities of a binary classifier (two columns) are reduced to the second column, the
+  probability of ``classes_[1]``; with ``label=``, to the column of that class;
+* probabilities of a multiclass classifier are compared as whole vectors (the largest change
+  of any class's probability), unless ``label=`` picks one class;
+* numbers from ``predict`` are values (a regression), compared with the tolerances;
+* anything else is a label, which either stays or changes.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ from typing import Any
 
 import numpy as np
 
+from mltest import _validation
 from mltest.errors import MltestError, invalid_argument, invalid_type
 from mltest.invariance._frames import Frame
 
@@ -48,14 +55,11 @@ class Predictor:
     ``label`` names the method for messages, ``output`` is ``"proba"`` or ``"predict"``.
     """
 
-    def __init__(self, predict: Any, *, output: str, prefer_proba: bool, batch_size: int | None) -> None:
-        if output not in OUTPUTS:
-            raise invalid_argument("output", output, f"one of {list(OUTPUTS)}", choices=OUTPUTS)
-        if batch_size is not None and (
-            not isinstance(batch_size, int) or isinstance(batch_size, bool) or batch_size < 1
-        ):
-            raise invalid_argument("batch_size", batch_size, "None (one call) or a positive integer")
-        self.batch_size = batch_size
+    def __init__(
+        self, predict: Any, *, output: str, prefer_proba: bool, batch_size: int | None, label: Any = None
+    ) -> None:
+        output = _validation.choice("output", output, OUTPUTS)
+        self.batch_size = _validation.number("batch_size", batch_size, low=1, integer=True, optional=True)
         self.calls = 0
         self.source = predict
         if isinstance(predict, type):
@@ -78,6 +82,35 @@ class Predictor:
         else:
             raise invalid_type("predict", predict, "a callable or a model with predict_proba or predict")
         self.label = _describe(self.fn)
+        self.column = self._column(predict, label)
+        self.kind = "probability" if self.output == "proba" else "label"
+
+    def _column(self, predict: Any, label: Any) -> int | None:
+        """The column of ``predict_proba`` that holds the probability of class ``label``."""
+        if label is None:
+            return None
+        classes = getattr(predict, "classes_", None)
+        if self.output != "proba" or classes is None:
+            raise invalid_argument(
+                "label", label, "None: label= picks a class's probability from a model with classes_ and predict_proba"
+            )
+        known = [c.item() if hasattr(c, "item") else c for c in classes]
+        return known.index(_validation.choice("label", label, known))
+
+    @property
+    def described(self) -> str:
+        """``Pipeline.predict_proba (probability of 'bad')`` for messages."""
+        if self.column is not None:
+            return f"{self.label} (probability of {self.class_label!r})"
+        return f"{self.label} ({self.kind})"
+
+    @property
+    def class_label(self) -> Any:
+        """The class whose probability ``label=`` picked (None without it)."""
+        if self.column is None:
+            return None
+        value = self.source.classes_[self.column]
+        return value.item() if hasattr(value, "item") else value
 
     def __call__(self, frame: Frame) -> np.ndarray:
         """Predictions for every row of ``frame``: 1-d, or 2-d with one column per output."""
@@ -111,7 +144,9 @@ class Predictor:
             raise invalid_argument(
                 "predict", self.fn, f"one prediction per row: {self.label} returned {got} for {rows:,} rows"
             )
-        if out.ndim == 2 and out.shape[1] == 1:
+        if out.ndim == 2 and self.column is not None:
+            out = out[:, self.column]
+        elif out.ndim == 2 and out.shape[1] == 1:
             out = out[:, 0]
         elif out.ndim == 2 and out.shape[1] == 2 and self.output == "proba":
             out = out[:, 1]
@@ -119,6 +154,8 @@ class Predictor:
             raise invalid_argument(
                 "predict", self.fn, f"1-d or 2-d predictions: {self.label} returned shape {out.shape}"
             )
+        if self.output == "predict" and out.dtype.kind == "f":
+            self.kind = "value"  # a regression's predictions: compared with the tolerances
         if out.dtype.kind in "fc":
             bad = ~np.isfinite(out)
             if bad.any():

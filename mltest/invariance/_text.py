@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import numbers
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
 
+from mltest import _validation
 from mltest.errors import invalid_argument, invalid_type
 from mltest.invariance._frames import Frame
 from mltest.invariance._perturbations import Perturbation, check_column_name, check_seed
@@ -37,9 +37,7 @@ class typos(_Text):
 
     def __init__(self, column: str, n: int = 1, *, seed: Any = None) -> None:
         self.column = check_column_name(column, "typos")
-        if not isinstance(n, numbers.Integral) or isinstance(n, bool) or n < 1:
-            raise invalid_argument("typos: n", n, "a positive integer (typos per text)")
-        self.n = int(n)
+        self.n = _validation.number("typos: n", n, low=1, integer=True)
         self.seed = check_seed(seed)
         self.random = True
 
