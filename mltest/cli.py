@@ -1,4 +1,4 @@
-"""The ``mltest`` command line: ``mltest schema infer``, ``mltest convert``.
+"""The ``mltest`` command line: ``mltest schema infer``, ``mltest convert``, ``mltest profile``, ``mltest drift``.
 
 One error boundary (:mod:`mltest._cli_boundary`, shared with the hooks): an expected error
 (:class:`~mltest.errors.MltestError`, a missing file) prints one line on stderr and exits 1; a bug
@@ -31,6 +31,9 @@ def build_parser() -> argparse.ArgumentParser:
     from mltest.score import _cli as score_cli
 
     score_cli.add_parser(commands)
+    from mltest.monitoring import _cli as monitoring_cli
+
+    monitoring_cli.add_parser(commands)
     return parser
 
 

@@ -12,13 +12,22 @@
 
 from __future__ import annotations
 
-from mltest.monitoring._cbpe import PerformanceEstimate, assert_estimated_performance, estimate_performance
-from mltest.monitoring._drift import assert_no_drift
-from mltest.monitoring._freshness import assert_model_fresh
-from mltest.monitoring._profile import Profile, load_profile
-from mltest.monitoring._regression import assert_no_regression
-from mltest.monitoring._skew import assert_no_skew
-from mltest.monitoring._summarise import profile
+import importlib
+from typing import TYPE_CHECKING, Any
+
+# public name -> the module defining it, imported on first use (``mltest drift --help`` loads no numpy)
+_LAZY = {
+    "PerformanceEstimate": "_cbpe",
+    "assert_estimated_performance": "_cbpe",
+    "estimate_performance": "_cbpe",
+    "assert_no_drift": "_drift",
+    "assert_model_fresh": "_freshness",
+    "Profile": "_profile",
+    "load_profile": "_profile",
+    "assert_no_regression": "_regression",
+    "assert_no_skew": "_skew",
+    "profile": "_summarise",
+}
 
 __all__ = [
     "PerformanceEstimate",
@@ -32,3 +41,25 @@ __all__ = [
     "load_profile",
     "profile",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _LAZY:
+        raise AttributeError(f"module 'mltest.monitoring' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"mltest.monitoring.{_LAZY[name]}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
+
+
+if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
+    from mltest.monitoring._cbpe import PerformanceEstimate, assert_estimated_performance, estimate_performance
+    from mltest.monitoring._drift import assert_no_drift
+    from mltest.monitoring._freshness import assert_model_fresh
+    from mltest.monitoring._profile import Profile, load_profile
+    from mltest.monitoring._regression import assert_no_regression
+    from mltest.monitoring._skew import assert_no_skew
+    from mltest.monitoring._summarise import profile

@@ -169,11 +169,10 @@ class Profile:
 
     def save(self, path: str | Path) -> Path:
         """Write the profile to ``path`` as JSON (atomically) and return the path."""
+        from mltest._io import write_text
+
         target = Path(path)
-        text = json.dumps(self.to_dict(), allow_nan=False, separators=(",", ":")) + "\n"
-        partial = target.with_name(f".{target.name}.partial")
-        partial.write_text(text, encoding="utf-8")
-        partial.replace(target)
+        write_text(target, json.dumps(self.to_dict(), allow_nan=False, separators=(",", ":")) + "\n")
         return target
 
     @classmethod
