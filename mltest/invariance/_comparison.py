@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from mltest._message import compose
 from mltest.invariance._frames import Frame
 from mltest.invariance._perturbations import Perturbation
 from mltest.invariance._predict import Predictor
@@ -91,10 +92,11 @@ def run(predictor: Predictor, frame: Frame, perturbation: Perturbation, seed: in
 
 def nothing_perturbed(check: str, comparison: Comparison, figures: dict[str, Any]) -> CheckResult:
     rows = len(comparison.frame)
-    message = (
-        f"{comparison.perturbation!r} changed none of the {rows:,} rows, so there is nothing to compare.\n"
-        "Likely causes: the values it replaces do not occur in the data, or the rows already hold them. "
-        "Check the perturbation with perturbation.apply(data)."
+    message = compose(
+        f"{comparison.perturbation!r} changed none of the {rows:,} rows, so there is nothing to compare.",
+        causes=["the rows already hold what it would write (set), or no text it looks for occurs (text perturbations)"],
+        fixes=["look at what the perturbation does with perturbation.apply(data)"],
+        waive='set inconclusive = "pass" under [tool.mltest] to let inconclusive checks pass.',
     )
     return conclude(CheckResult("invariance", check, "inconclusive", message, figures=figures))
 

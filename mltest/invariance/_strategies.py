@@ -17,6 +17,7 @@ from typing import Any
 
 import pandas as pd
 
+from mltest import _validation
 from mltest.errors import invalid_argument, invalid_type
 
 __all__ = ["data_frames", "rows"]
@@ -74,10 +75,9 @@ def data_frames(schema: Any, *, min_size: int = 1, max_size: int = 10, size: int
 
     schema, categoricals = _generatable(_load(schema))
     if size is not None:
-        min_size = max_size = size
-    for name, value in (("min_size", min_size), ("max_size", max_size)):
-        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-            raise invalid_argument(name, value, "a non-negative integer")
+        min_size = max_size = _validation.number("size", size, low=0, integer=True)
+    min_size = _validation.number("min_size", min_size, low=0, integer=True)
+    max_size = _validation.number("max_size", max_size, low=0, integer=True)
     if min_size > max_size:
         raise invalid_argument("max_size", max_size, f"at least min_size={min_size}")
 
