@@ -58,8 +58,8 @@ def _spelling(value: Any) -> Any:
 
 def _in_hypothesis_example() -> bool:
     """Whether a Hypothesis test is drawing an example (a drawn frame may lack any given value)."""
-    hypothesis = sys.modules.get("hypothesis")
-    return hypothesis is not None and bool(hypothesis.currently_in_test_context())
+    in_context = getattr(sys.modules.get("hypothesis"), "currently_in_test_context", None)
+    return in_context is not None and bool(in_context())
 
 
 def _held(frame: Frame, column: str) -> list[Any]:
