@@ -18,7 +18,7 @@ from mltest.errors import InvalidArgument, invalid_argument, invalid_type
 from mltest.monitoring import _frames
 from mltest.monitoring._profile import Categorical, Numeric, Profile
 
-__all__ = ["as_profile", "categorical_column", "numeric_column", "profile"]
+__all__ = ["as_profile", "categorical_column", "kinds_for", "numeric_column", "profile", "summarise"]
 
 DEFAULT_BINS = 100
 DEFAULT_MAX_CATEGORIES = 50
@@ -72,12 +72,11 @@ def summarise(
     if _validation.frame_kind(data) == "spark":
         from mltest.monitoring import _spark
 
-        plan = _spark.plan(data, name=name, columns=columns, categorical=categorical, like=like)
-        return _spark.summarise(data, plan, bins=bins, max_categories=max_categories, like=like)
+        kinds = _spark.plan(data, name=name, columns=columns, categorical=categorical, like=like)
+        return _spark.summarise(data, kinds, name=name, bins=bins, max_categories=max_categories, like=like)
     frame = _frames.as_frame(data, name)
-    kinds = _kinds(
-        name, frame.columns, {c: _frames.kind_of(t) for c, t in frame.schema.items()}, columns, categorical, like
-    )
+    found = {c: _frames.kind_of(t) for c, t in frame.schema.items()}
+    kinds = kinds_for(name, frame.columns, found, columns=columns, categorical=categorical, like=like)
     summaries: dict[str, Numeric | Categorical] = {}
     for column, kind in kinds.items():
         series = frame[column]
@@ -100,8 +99,8 @@ def summarise(
     return Profile(len(frame), summaries)
 
 
-def _kinds(
-    name: str, available: list[str], found: dict[str, str], columns: Any, categorical: Any, like: Profile | None
+def kinds_for(
+    name: str, available: list[str], found: dict[str, str], *, columns: Any, categorical: Any, like: Profile | None
 ) -> dict[str, str]:
     """Which columns to profile, and as what: the template's kinds, else the dtypes (with ``categorical``)."""
     if like is not None:
