@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -48,3 +49,11 @@ def shared_venv(path: Path) -> Path:
     finally:
         sys.path.pop(0)
     return make(path)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Test ids must be the same in every process: pytest-xdist refuses a run whose workers collect
+    different ids, and an id holding an object's address (``<object object at 0x7f...>``) differs."""
+    unstable = [item.nodeid for item in items if re.search(r" at 0x[0-9a-f]+", item.nodeid)]
+    if unstable:
+        raise pytest.UsageError(f"test ids hold memory addresses, give them ids=: {unstable[:3]}")

@@ -8,6 +8,7 @@ getting started: each runnable example runs as shown and prints what the page sh
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import io
 import re
 import shutil
@@ -239,20 +240,23 @@ def test_hooks_data_guard_and_validate_data_print_what_the_page_shows(
     texts = _blocks(page, "text")
     subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
     monkeypatch.chdir(tmp_path)
-    (tmp_path / "data").mkdir()
-    (tmp_path / "models").mkdir()
-    (tmp_path / "data" / "raw.csv").write_text("1,2\n")
-    (tmp_path / "data" / "raw.csv.dvc").write_text("outs:\n- path: raw.csv\n")
+    for folder in ("data", "models", "backup"):
+        (tmp_path / folder).mkdir()
+    raw = "x,y\n" + "1,2\n" * 400  # over 1 KB: copies of it are found by content
+    (tmp_path / "data" / "raw.csv").write_text(raw)
+    md5 = hashlib.md5(raw.encode()).hexdigest()
+    (tmp_path / "data" / "raw.csv.dvc").write_text(f"outs:\n- md5: {md5}\n  path: raw.csv\n")
+    (tmp_path / "backup" / "credit.csv").write_text(raw)
     (tmp_path / "data" / "train.csv").write_text("a,b\n" + "1,2\n" * 38_200)  # 149 KB
     (tmp_path / "model.pkl").write_bytes(b"\0\0")
     (tmp_path / "models" / "model.joblib").write_bytes(b"\0")
     (tmp_path / "dvc.yaml").write_text(
         "stages:\n  train:\n    cmd: python train.py\n    outs:\n    - models/model.joblib\n"
     )
-    files = ["data/raw.csv", "data/train.csv", "model.pkl", "models/model.joblib"]
+    files = ["backup/credit.csv", "data/raw.csv", "data/train.csv", "model.pkl", "models/model.joblib"]
     subprocess.run(["git", "add", "-f", *files], check=True)
     assert data_guard.main(files) == 1
-    guard = next(t for t in texts if t.startswith("mltest-data-guard:"))
+    guard = next(t for t in texts if t.startswith("mltest-data-guard: 5 file(s)"))
     assert capsys.readouterr().out == guard
 
     lines = GERMAN_CREDIT.read_text().splitlines(keepends=True)[:51]

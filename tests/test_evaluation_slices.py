@@ -190,7 +190,8 @@ BAD = [
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize(("change", "error", "text"), BAD, ids=[str(b[0]) for b in BAD])
+# ids name the keys only: an object's repr holds its address, which differs between xdist workers
+@pytest.mark.parametrize(("change", "error", "text"), BAD, ids=[f"{i}-{'+'.join(b[0])}" for i, b in enumerate(BAD)])
 def test_a_bad_argument_is_one_line_naming_it(change, error, text):
     sample = _planted.table(400, 0)
     args = {"model": sample.pred, "X": sample.X, "y": sample.y} | change
