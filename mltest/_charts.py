@@ -27,29 +27,10 @@ def chart_specs(result: dict[str, Any]) -> list[dict[str, Any]]:
         return []
     columns = set().union(*rows)
     specs = []
-    for spec in result.get("charts") or _fairness_specs(result):
+    for spec in result.get("charts") or []:
         needed = [spec.get("value"), spec.get("x"), *(_as_list(spec.get("label"))), *(spec.get("y") or [])]
         if all(c in columns for c in needed if c is not None):
             specs.append(spec)
-    return specs
-
-
-def _fairness_specs(result: dict[str, Any]) -> list[dict[str, Any]]:
-    """Specs for a fairness table that names no charts (results from before ``charts`` existed)."""
-    rows = result["table"]
-    if result.get("family") != "fairness" or "n" not in rows[0]:
-        return []
-    metrics = [
-        k for k, v in rows[0].items() if k not in {"n", "note"} and "ci_" not in k and isinstance(v, (int, float))
-    ]
-    labels = [k for k in rows[0] if k not in {"n", "note", *metrics} and "ci_" not in k]
-    specs = []
-    for metric in metrics:
-        low, high = ("ci_low", "ci_high") if len(metrics) == 1 else (f"{metric}_ci_low", f"{metric}_ci_high")
-        bounds = {"low": low, "high": high} if low in rows[0] else {}
-        specs.append(
-            {"kind": "bar", "title": f"{metric} by group", "label": labels, "value": metric, "muted": "note"} | bounds
-        )
     return specs
 
 

@@ -81,9 +81,11 @@ def test_fairness_test_and_group_metrics_examples_run(german_credit: pd.DataFram
         def predict(self, frame: pd.DataFrame):
             return model.predict(pd.get_dummies(frame.drop(columns=["sex", "age"]), dtype=float))
 
-    # even a model that never sees sex or age has false positive rates far apart between sex x age
-    # bands: the example is a real test that can fail
-    with pytest.raises(mltest.CheckFailed, match=r"^equalized odds violated: false_positive_rate difference"):
+    # even a model that never sees sex or age has false positive rates 0.17 apart between sex x age
+    # bands, more than their few negatives can tell from 0.15: the example is a real test that can
+    # fail (an inconclusive check fails by default)
+    undecided = r"^equalized odds inconclusive: .*false_positive_rate difference 0\.174 \(95% interval 0 to "
+    with pytest.raises(mltest.CheckFailed, match=undecided):
         first["test_credit_model_is_fair"](OnItsColumns(), german_credit)
 
     group_block = next(b for b in blocks if "group_metrics(" in b)

@@ -68,7 +68,7 @@ def test_spark_bad_input_is_named(spark, credit: pd.DataFrame) -> None:
         mf.demographic_parity_difference("risk", "risk", sensitive_features="sex", data=sdf)
     with pytest.raises(
         InvalidArgument,
-        match=r"^y_true='risky' is not valid: expected a column of data, one of \[.*\(did you mean 'risk'\?\)$",
+        match=r"^y_true='risky' is not valid: expected a column of the data \('risk', .*\) \(did you mean 'risk'\?\)$",
     ):
         mf.equalized_odds_difference("risky", "risk", sensitive_features="sex", data=sdf)
     with pytest.raises(InvalidArgument, match=r"^data=DataFrame\[risk: .* is not valid: expected at least one row$"):

@@ -1,9 +1,10 @@
 """Group-stratified bootstrap draws, vectorised over resamples and groups.
 
 Confusion-table metrics: each group is resampled on its own (stratified), as a Bayesian
-bootstrap (Rubin, 1981) of its rows collapsed onto the four confusion cells: the cell shares
-are drawn from ``Dirichlet(cell_rows + 1/2)``. That is one gamma draw per (resample, group,
-cell), whatever the number of rows, so 1,000 resamples of 10M rows cost milliseconds. The
+bootstrap (Rubin, 1981) of its rows collapsed onto the cells of its confusion matrix: the cell
+shares are drawn from ``Dirichlet(cell_rows + 1/2)`` (a K x K matrix of several classes spreads
+the same prior mass over its cells). That is one gamma draw per (resample, group, cell),
+whatever the number of rows, so 1,000 resamples of 10M rows cost milliseconds. The
 Jeffreys 1/2 keeps a group with 5 of 5 selected from looking certain: a plain bootstrap would
 resample 5 of 5 every time and report a zero-width interval. With sample weights, a cell keeps
 its mean weight (the variability of weights inside a cell is not resampled).
@@ -19,26 +20,35 @@ from collections.abc import Callable
 
 import numpy as np
 
-__all__ = ["callable_draws", "confusion_draws", "percentile_interval", "row_draws"]
+from mltest.fairness._counts import Counts
+
+__all__ = ["callable_draws", "confusion_draws", "row_draws"]
 
 # Bayesian-bootstrap weights generated at once, at most (resamples x rows).
 _CHUNK = 20_000_000
 
 
-def confusion_draws(
-    cell_rows: np.ndarray, cells: np.ndarray, has_y_true: bool, n_resamples: int, rng: np.random.Generator
-) -> np.ndarray:
-    """Resampled confusion tables, shape (resamples, groups, 4), in the units of ``cells``."""
-    alpha = cell_rows + 0.5
-    if not has_y_true:
-        alpha[:, 2:] = 0.0  # only (tn, fp) cells exist when y_true is unknown
-    gamma = rng.standard_gamma(np.broadcast_to(alpha, (n_resamples, *alpha.shape)))
-    shares = gamma / gamma.sum(axis=-1, keepdims=True)
+def confusion_draws(counts: Counts, n_resamples: int, rng: np.random.Generator) -> np.ndarray:
+    """Resampled one-vs-rest tables, shape (resamples, groups, measured classes, 4), in the units of ``cells``."""
+    n_groups, n_true, n_pred = counts.cell_rows.shape
+    width = n_true * n_pred
+    cell_rows = counts.cell_rows.reshape(n_groups, width)
+    cells = counts.cells.reshape(n_groups, width)
+    # Jeffreys' 1/2 per cell of a 2x2 table; a larger matrix spreads the same prior mass (2 rows)
+    alpha = cell_rows + min(0.5, 2.0 / width)
     rows = cell_rows.sum(axis=1)
     group_mean = cells.sum(axis=1) / rows
     with np.errstate(divide="ignore", invalid="ignore"):
         mean_weight = np.where(cell_rows > 0, cells / np.maximum(cell_rows, 1), group_mean[:, None])
-    return shares * (rows[:, None] * mean_weight)
+    scale = rows[:, None] * mean_weight
+    out = np.empty((n_resamples, n_groups, len(counts.measured), 4))
+    step = max(1, _CHUNK // (n_groups * width))
+    for start in range(0, n_resamples, step):
+        stop = min(n_resamples, start + step)
+        gamma = rng.standard_gamma(np.broadcast_to(alpha, (stop - start, *alpha.shape)))
+        matrices = gamma / gamma.sum(axis=-1, keepdims=True) * scale
+        out[start:stop] = counts.one_vs_rest(matrices.reshape(stop - start, n_groups, n_true, n_pred))
+    return out
 
 
 def row_draws(
@@ -77,14 +87,3 @@ def callable_draws(
             out[b, g] = fn(rows)
         overall[b] = fn(np.concatenate(chosen))
     return out, overall
-
-
-def percentile_interval(draws: np.ndarray, confidence: float) -> np.ndarray:
-    """The central ``confidence`` interval along the first axis, ignoring NaN: shape (2, ...)."""
-    tail = (1 - confidence) / 2 * 100
-    with np.errstate(invalid="ignore"):
-        import warnings
-
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)
-            return np.nanpercentile(draws, [tail, 100 - tail], axis=0)

@@ -5,7 +5,9 @@ rates, ``equalized_odds_*`` both true and false positive rates. ``*_difference``
 ``max - min`` over the groups (``to_overall``: the largest ``|group - overall|``), ``*_ratio``
 is ``min / max`` (``to_overall``: the smallest ``group/overall`` or its inverse, whichever
 is <= 1). Beyond fairlearn, ``data=`` lets every argument be a column name of a pandas,
-polars or PySpark DataFrame.
+polars or PySpark DataFrame, ``pos_label=`` names the positive class of labels of any type,
+and ``labels=`` lists the classes of a multiclass task (each is measured one-vs-rest and the
+worst class's value returned; with ``pos_label`` too, that class's).
 """
 
 from __future__ import annotations
@@ -14,9 +16,12 @@ from typing import Any, Literal
 
 import numpy as np
 
-from mltest.errors import invalid_argument
+from mltest import _validation
 from mltest.fairness import _inputs
-from mltest.fairness._metrics import _fpr, _selection_rate, _tpr, check_method, difference, prepare, ratio
+from mltest.fairness._measure import confusion_counts
+from mltest.fairness._options import Inputs, Options
+from mltest.fairness._options import options as build_options
+from mltest.fairness._rates import difference, rate_values, ratio
 
 __all__ = [
     "demographic_parity_difference",
@@ -46,23 +51,25 @@ def selection_rate(y_true: Any, y_pred: Any, *, pos_label: Any = 1, sample_weigh
     return float(np.dot(selected, weights) / weights.sum())
 
 
-def _disparities(rates, measure, y_true, y_pred, sensitive_features, method, sample_weight, data, pos_label=None):
-    """``measure`` (difference or ratio) of each of ``rates`` over the groups, from one counting pass."""
-    check_method(method)
-    counts = prepare(
-        y_true,
-        y_pred,
-        sensitive_features=sensitive_features,
-        sample_weight=sample_weight,
-        data=data,
-        need_y_true=rates != (_selection_rate,),
-        pos_label=pos_label,
-    )
-    return [float(measure(rate(counts.cells), rate(counts.overall), method)) for rate in rates]
+def _disparities(rates: tuple[str, ...], kind: str, inputs: Inputs, options: Options) -> list[float]:
+    """``kind`` (difference or ratio) of each rate over the groups, from one counting pass.
+
+    With several measured classes (``labels=``), the worst class: the largest difference, the
+    smallest ratio.
+    """
+    counts = confusion_counts(inputs, options, need_y_true=rates != ("selection_rate",))
+    tables = counts.one_vs_rest(counts.cells)
+    overall = tables.sum(axis=0)
+    measure, worst = (difference, np.nanmax) if kind == "difference" else (ratio, np.nanmin)
+    out = []
+    for name in rates:
+        per_class = measure(np.moveaxis(rate_values(name, tables), 0, -1), rate_values(name, overall), options.method)
+        out.append(float(worst(per_class)) if not np.isnan(per_class).all() else float("nan"))
+    return out
 
 
-def _disparity(rate, measure, *args, pos_label=None) -> float:
-    return _disparities((rate,), measure, *args, pos_label=pos_label)[0]
+def _options(method: Any, pos_label: Any, labels: Any) -> Options:
+    return build_options(method=method, pos_label=pos_label, labels=labels)
 
 
 def demographic_parity_difference(
@@ -74,19 +81,11 @@ def demographic_parity_difference(
     sample_weight: Any = None,
     data: Any = None,
     pos_label: Any = None,
+    labels: Any = None,
 ) -> float:
     """Largest minus smallest group selection rate ``P(h(X)=1 | A=a)``; 0 means parity."""
-    return _disparity(
-        _selection_rate,
-        difference,
-        y_true,
-        y_pred,
-        sensitive_features,
-        method,
-        sample_weight,
-        data,
-        pos_label=pos_label,
-    )
+    inputs = Inputs(y_true, y_pred, sensitive_features, sample_weight, data)
+    return _disparities(("selection_rate",), "difference", inputs, _options(method, pos_label, labels))[0]
 
 
 def demographic_parity_ratio(
@@ -98,11 +97,11 @@ def demographic_parity_ratio(
     sample_weight: Any = None,
     data: Any = None,
     pos_label: Any = None,
+    labels: Any = None,
 ) -> float:
     """Smallest over largest group selection rate; 1 means parity, 0.8 is the four-fifths rule."""
-    return _disparity(
-        _selection_rate, ratio, y_true, y_pred, sensitive_features, method, sample_weight, data, pos_label=pos_label
-    )
+    inputs = Inputs(y_true, y_pred, sensitive_features, sample_weight, data)
+    return _disparities(("selection_rate",), "ratio", inputs, _options(method, pos_label, labels))[0]
 
 
 def equal_opportunity_difference(
@@ -114,11 +113,11 @@ def equal_opportunity_difference(
     sample_weight: Any = None,
     data: Any = None,
     pos_label: Any = None,
+    labels: Any = None,
 ) -> float:
     """Largest minus smallest group true positive rate ``P(h(X)=1 | A=a, Y=1)``."""
-    return _disparity(
-        _tpr, difference, y_true, y_pred, sensitive_features, method, sample_weight, data, pos_label=pos_label
-    )
+    inputs = Inputs(y_true, y_pred, sensitive_features, sample_weight, data)
+    return _disparities(("true_positive_rate",), "difference", inputs, _options(method, pos_label, labels))[0]
 
 
 def equal_opportunity_ratio(
@@ -130,18 +129,16 @@ def equal_opportunity_ratio(
     sample_weight: Any = None,
     data: Any = None,
     pos_label: Any = None,
+    labels: Any = None,
 ) -> float:
     """Smallest over largest group true positive rate."""
-    return _disparity(_tpr, ratio, y_true, y_pred, sensitive_features, method, sample_weight, data, pos_label=pos_label)
+    inputs = Inputs(y_true, y_pred, sensitive_features, sample_weight, data)
+    return _disparities(("true_positive_rate",), "ratio", inputs, _options(method, pos_label, labels))[0]
 
 
-def _equalized_odds(kind, y_true, y_pred, sensitive_features, method, sample_weight, agg, data, pos_label) -> float:
-    if agg not in _AGGS:
-        raise invalid_argument("agg", agg, "'worst_case' or 'mean'", choices=_AGGS)
-    measure = difference if kind == "difference" else ratio
-    tpr, fpr = _disparities(
-        (_tpr, _fpr), measure, y_true, y_pred, sensitive_features, method, sample_weight, data, pos_label
-    )
+def _equalized_odds(kind: str, agg: Any, inputs: Inputs, options: Options) -> float:
+    agg = _validation.choice("agg", agg, _AGGS)
+    tpr, fpr = _disparities(("true_positive_rate", "false_positive_rate"), kind, inputs, options)
     if agg == "mean":
         return float(np.nanmean([tpr, fpr])) if not (np.isnan(tpr) and np.isnan(fpr)) else float("nan")
     # fairlearn applies Python's max/min to (tpr, fpr): a NaN first wins, a NaN second loses.
@@ -160,11 +157,11 @@ def equalized_odds_difference(
     agg: Literal["worst_case", "mean"] = "worst_case",
     data: Any = None,
     pos_label: Any = None,
+    labels: Any = None,
 ) -> float:
     """The larger (``agg="mean"``: the mean) of the true and false positive rate differences."""
-    return _equalized_odds(
-        "difference", y_true, y_pred, sensitive_features, method, sample_weight, agg, data, pos_label
-    )
+    inputs = Inputs(y_true, y_pred, sensitive_features, sample_weight, data)
+    return _equalized_odds("difference", agg, inputs, _options(method, pos_label, labels))
 
 
 def equalized_odds_ratio(
@@ -177,6 +174,8 @@ def equalized_odds_ratio(
     agg: Literal["worst_case", "mean"] = "worst_case",
     data: Any = None,
     pos_label: Any = None,
+    labels: Any = None,
 ) -> float:
     """The smaller (``agg="mean"``: the mean) of the true and false positive rate ratios."""
-    return _equalized_odds("ratio", y_true, y_pred, sensitive_features, method, sample_weight, agg, data, pos_label)
+    inputs = Inputs(y_true, y_pred, sensitive_features, sample_weight, data)
+    return _equalized_odds("ratio", agg, inputs, _options(method, pos_label, labels))

@@ -1,8 +1,8 @@
 """Turn what users pass (lists, numpy, pandas, polars, column names) into checked numpy arrays.
 
-Every error names the argument and the problem: a length mismatch, missing values, labels that
-are not binary where a binary metric needs them, an empty input. Spark DataFrames are detected
-here (without importing pyspark) and handed to :mod:`mltest.fairness._spark`.
+Every error names the argument and the problem: a length mismatch, missing values, an empty
+input, a misspelt column of ``data``. Class labels are read by :mod:`mltest.fairness._labels`;
+Spark DataFrames never come here (see :mod:`mltest.fairness._spark`).
 """
 
 from __future__ import annotations
@@ -13,26 +13,21 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from mltest import _validation
 from mltest.errors import InvalidArgument, invalid_argument, invalid_type
 
 __all__ = [
     "Column",
     "as_array",
-    "as_labels",
     "as_values",
     "as_weights",
-    "binary_pair",
     "check_length",
     "from_data",
-    "is_spark",
+    "missing_error",
+    "missing_rows",
     "sensitive_columns",
     "to_numpy",
 ]
-
-
-def is_spark(obj: Any) -> bool:
-    """Whether ``obj`` is a PySpark DataFrame (checked by type name: pyspark stays unimported)."""
-    return any(cls.__name__ == "DataFrame" and cls.__module__.startswith("pyspark.sql") for cls in type(obj).__mro__)
 
 
 @dataclass
@@ -46,11 +41,8 @@ class Column:
 def from_data(name: str, value: Any, data: Any) -> Any:
     """With ``data=``, a string argument names a column of it."""
     if data is not None and isinstance(value, str):
-        try:
-            return data[value]
-        except (KeyError, IndexError, TypeError):
-            columns = list(getattr(data, "columns", []))
-            raise invalid_argument(name, value, f"a column of data, one of {columns}", choices=columns) from None
+        _validation.columns(name, value, list(getattr(data, "columns", [])))
+        return data[value]
     return value
 
 
@@ -90,7 +82,7 @@ def check_length(name: str, array: Any, n: int | None) -> None:
         raise invalid_argument(name, [], "at least one row")  # [] whatever the container: short and exact
 
 
-def _missing(array: np.ndarray) -> np.ndarray | None:
+def missing_rows(array: np.ndarray) -> np.ndarray | None:
     """Positions of missing values (NaN, None, pd.NA, NaT), or None when there are none."""
     if array.dtype.kind in "iub":
         return None
@@ -100,7 +92,7 @@ def _missing(array: np.ndarray) -> np.ndarray | None:
     return np.flatnonzero(mask)
 
 
-def _missing_error(name: str, where: np.ndarray, advice: str) -> InvalidArgument:
+def missing_error(name: str, where: np.ndarray, advice: str) -> InvalidArgument:
     rows = ", ".join(str(int(i)) for i in where[:5]) + (", ..." if len(where) > 5 else "")
     values = "1 missing value" if len(where) == 1 else f"{len(where)} missing values"
     return InvalidArgument(f"{name} has {values} (NaN/None), at rows [{rows}]: {advice}")
@@ -115,9 +107,9 @@ def as_values(name: str, value: Any, *, data: Any = None, n: int | None = None) 
             array = array.astype(float)
         except (TypeError, ValueError):
             raise InvalidArgument(f"{name} has dtype {array.dtype}: expected numbers") from None
-    where = _missing(array)
+    where = missing_rows(array)
     if where is not None:
-        raise _missing_error(name, where, "drop or impute them before the check")
+        raise missing_error(name, where, "drop or impute them before the check")
     return array
 
 
@@ -126,131 +118,6 @@ def as_array(name: str, value: Any, *, data: Any = None, n: int | None = None) -
     array = to_numpy(name, from_data(name, value, data))
     check_length(name, array, n)
     return array
-
-
-def as_labels(name: str, value: Any, *, data: Any = None, n: int | None = None) -> np.ndarray:
-    """Binary labels as an integer array of 0/1: the positive label is 1 (fairlearn's convention).
-
-    Accepted: booleans, 0/1 or -1/1 (as integers or floats). Anything else is an error that
-    shows the distinct values found, so scores and multi-class labels are caught. Labels of
-    other types name their positive class: see :func:`binary_pair`.
-    """
-    return _standard_binary(name, as_array(name, value, data=data, n=n))
-
-
-def _standard_binary(name: str, array: np.ndarray) -> np.ndarray:
-    kind = array.dtype.kind
-    if kind == "b":
-        return array.view(np.int8)
-    if kind in "iu":
-        lo, hi = array.min(), array.max()
-        if lo >= 0 and hi <= 1:
-            return array  # 0/1 already: no copy
-        if lo >= -1 and hi <= 1 and not (array == 0).any():  # -1/1 (possibly all -1 or all 1)
-            return (array > 0).view(np.int8)
-        return _not_binary(name, array)
-    if kind == "f":
-        where = _missing(array)
-        if where is not None:
-            raise _missing_error(name, where, "drop those rows before the check")
-        ones = array == 1
-        if (ones | (array == 0)).all():
-            return ones.view(np.int8)
-        if (ones | (array == -1)).all():
-            return ones.view(np.int8)
-        return _not_binary(name, array)
-    where = _missing(array)
-    if where is not None:
-        raise _missing_error(name, where, "drop those rows before the check")
-    try:
-        return _standard_binary(name, array.astype(float))
-    except (TypeError, ValueError):
-        return _not_binary(name, array)
-
-
-_NO_OTHER = object()  # no row holds a class other than pos_label
-
-
-def _positive(name: str, array: np.ndarray, pos_label: Any) -> np.ndarray:
-    """True where ``array`` holds ``pos_label`` (missing values are an error)."""
-    where = _missing(array)
-    if where is not None:
-        raise _missing_error(name, where, "drop those rows before the check")
-    positive = np.asarray(array == pos_label)
-    if positive.ndim == 0:  # a comparison numpy cannot make elementwise (e.g. text with a number)
-        positive = np.zeros(len(array), dtype=bool)
-    return positive
-
-
-def _other(name: str, array: np.ndarray, positive: np.ndarray, pos_label: Any) -> Any:
-    """The one class of ``array`` other than ``pos_label`` (``_NO_OTHER`` when there is none)."""
-    others = array[~positive]
-    if len(others) == 0:
-        return _NO_OTHER
-    other = others[0]
-    if not np.asarray(others == other).all():
-        uniques = pd.unique(others[:1_000_000])
-        raise InvalidArgument(
-            f"{name} has {len(uniques)}{'+' if len(others) > 1_000_000 else ''} distinct values {_shown(uniques)} "
-            f"besides pos_label={pos_label!r}: {_two_classes(pos_label)}"
-        )
-    return other.item() if isinstance(other, np.generic) else other
-
-
-def _two_classes(pos_label: Any) -> str:
-    return f"expected two classes, pos_label={pos_label!r} and one other"
-
-
-def binary_pair(y_true: np.ndarray | None, y_pred: np.ndarray, pos_label: Any) -> tuple[np.ndarray | None, np.ndarray]:
-    """``y_true`` and ``y_pred`` (already arrays) as 0/1 with ``pos_label`` as 1.
-
-    Both hold ``pos_label`` and at most one other class, the same one; ``pos_label`` must be
-    found in one of them (a misspelt class would otherwise make every row negative).
-    """
-    arrays = {"y_true": y_true, "y_pred": y_pred} if y_true is not None else {"y_pred": y_pred}
-    positives = {name: _positive(name, array, pos_label) for name, array in arrays.items()}
-    if not any(p.any() for p in positives.values()):
-        found = pd.unique(np.concatenate([a[:1_000_000].astype(object) for a in arrays.values()]))
-        raise invalid_argument(
-            "pos_label",
-            pos_label,
-            f"a class of {' or '.join(arrays)}, one of {_shown(_sorted(found))}",
-            choices=[str(v) for v in found],
-        )
-    others = {name: _other(name, arrays[name], positives[name], pos_label) for name in arrays}
-    true_other, pred_other = others.get("y_true", _NO_OTHER), others["y_pred"]
-    if _NO_OTHER not in (true_other, pred_other) and not true_other == pred_other:
-        raise InvalidArgument(
-            f"y_true and y_pred have different classes besides pos_label={pos_label!r} "
-            f"({true_other!r} and {pred_other!r}): {_two_classes(pos_label)}"
-        )
-    true = positives["y_true"].view(np.int8) if y_true is not None else None
-    return true, positives["y_pred"].view(np.int8)
-
-
-def _shown(uniques: np.ndarray) -> str:
-    shown = ", ".join(repr(v.item() if hasattr(v, "item") else v) for v in uniques[:6])
-    return f"[{shown}{', ...' if len(uniques) > 6 else ''}]"
-
-
-def _not_binary(name: str, array: np.ndarray) -> np.ndarray:
-    uniques = pd.unique(array[:1_000_000])
-    hint = ""
-    if array.dtype.kind == "f" and len(uniques) > 2:
-        hint = " (these look like scores: threshold them first, e.g. y_pred = scores >= 0.5)"
-    elif len(uniques) == 2:
-        hint = f"; name the positive class with pos_label=, one of {_shown(_sorted(uniques))}"
-    raise InvalidArgument(
-        f"{name} has {len(uniques)}{'+' if len(array) > 1_000_000 else ''} distinct values {_shown(uniques)}: "
-        f"expected binary labels (0/1, -1/1 or booleans; 1 is the positive label) for a binary metric{hint}"
-    )
-
-
-def _sorted(values: np.ndarray) -> np.ndarray:
-    try:
-        return np.sort(values)
-    except TypeError:
-        return values
 
 
 def as_weights(value: Any, *, data: Any = None, n: int) -> np.ndarray | None:
@@ -307,20 +174,20 @@ def sensitive_columns(sensitive_features: Any, *, data: Any = None, n: int) -> l
             values = values.array  # a Categorical: its codes are the factorisation, for free
             check_length(label, values, n)
             if values.codes.min() < 0:
-                raise _missing_error(label, np.flatnonzero(values.codes < 0), _SENSITIVE_ADVICE)
+                raise missing_error(label, np.flatnonzero(values.codes < 0), _SENSITIVE_ADVICE)
         elif isinstance(values, pd.Series) and values.dtype.kind not in "iufb":
             # strings and other objects: pandas factorises the Series itself several times faster
             # than the object array to_numpy() would make (kept as a Series for _groups)
             check_length(label, values, n)
             mask = values.isna()
             if mask.any():
-                raise _missing_error(label, np.flatnonzero(mask.to_numpy()), _SENSITIVE_ADVICE)
+                raise missing_error(label, np.flatnonzero(mask.to_numpy()), _SENSITIVE_ADVICE)
         else:
             values = to_numpy(label, values)
             check_length(label, values, n)
-            where = _missing(values)
+            where = missing_rows(values)
             if where is not None:
-                raise _missing_error(label, where, _SENSITIVE_ADVICE)
+                raise missing_error(label, where, _SENSITIVE_ADVICE)
         out.append(Column(column.name, values))
     return out
 
