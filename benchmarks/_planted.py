@@ -65,8 +65,15 @@ def planted_mask(X: pd.DataFrame) -> tuple[np.ndarray, str]:
     return ((X["age"] > edge) & (X["housing"] == "rent")).to_numpy(), PLANTED.format(edge=f"{edge:.0f}")
 
 
-def table(n: int, seed: int, *, planted: bool = True, task: str = "binary", columns: int = 6) -> Planted:
-    """A table of ``n`` rows with (or without) the planted slice, for ``task``."""
+def table(
+    n: int, seed: int, *, planted: bool = True, task: str = "binary", columns: int = 6, weak: float = PLANTED_RIGHT
+) -> Planted:
+    """A table of ``n`` rows with (or without) the planted slice, for ``task``.
+
+    ``weak`` is the chance that a prediction in the planted slice is right (classes only):
+    ``BASE_RIGHT - 0.1`` puts the slice exactly at the default ``max_gap``, the hardest case
+    for the false-alarm rate.
+    """
     rng = np.random.default_rng(seed)
     X = features(n, rng, columns)
     mask, predicate = planted_mask(X)
@@ -81,7 +88,7 @@ def table(n: int, seed: int, *, planted: bool = True, task: str = "binary", colu
         return Planted(X, y, pred, truth, predicate)
     classes = 2 if task == "binary" else 3
     y = rng.integers(0, classes, n)
-    right = np.where(mask, PLANTED_RIGHT, BASE_RIGHT)
+    right = np.where(mask, weak, BASE_RIGHT)
     wrong = rng.random(n) >= right
     other = (y + rng.integers(1, classes, n)) % classes
     return Planted(X, y, np.where(wrong, other, y), right, predicate)
@@ -159,7 +166,7 @@ def segment_mask(X: pd.DataFrame, segment: dict) -> np.ndarray:
         if not feature or feature == "None" or bounds in (None, "None", ""):
             continue
         values = X[feature]
-        if values.dtype == object:
+        if values.dtype.kind not in "iuf":
             allowed = [part.strip(" '[]\"") for part in bounds.split(",")]
             mask &= values.isin(allowed).to_numpy()
         else:

@@ -47,6 +47,13 @@ def test_without_a_planted_slice_at_most_5_percent_of_seeds_fail(task):
     assert len(failures) <= 0.05 * len(SEEDS), failures
 
 
+def test_a_slice_exactly_at_max_gap_fails_in_at_most_5_percent_of_seeds():
+    """The hardest null hypothesis: the planted slice's true gap is max_gap itself."""
+    weak = _planted.BASE_RIGHT - 0.1
+    failures = [seed for seed in SEEDS if _verdict(_planted.table(ROWS, seed, weak=weak), seed)]
+    assert len(failures) <= 0.05 * len(SEEDS), failures
+
+
 def test_figures_are_the_confirmation_halfs_and_agree_with_pandas():
     sample, seed = _planted.table(ROWS, 3), 3
     failure = _verdict(sample, seed)

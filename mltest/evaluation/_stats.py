@@ -6,6 +6,7 @@ the Mann-Whitney statistic computed from ranks (ties count half).
 
 from __future__ import annotations
 
+from math import erfc, sqrt
 from statistics import NormalDist
 
 import numpy as np
@@ -24,8 +25,6 @@ def z_value(confidence: float) -> float:
 def upper_p(z: np.ndarray) -> np.ndarray:
     """One-sided p-values ``P(Z >= z)`` of standard normal statistics."""
     z = np.asarray(z, dtype=float)
-    from math import erfc, sqrt
-
     return np.array([0.5 * erfc(v / sqrt(2)) for v in z.ravel()]).reshape(z.shape)
 
 
