@@ -172,6 +172,13 @@ def test_levels_read_as_predicates():
     assert job.predicates == ("job == 0", "job == 1", "job == 2")
     assert flag.predicates == ("flag == True", "flag == False")
     assert (income.codes[frame["income"].isna().to_numpy()] == 4).all()
+    day, empty = encode(
+        pd.DataFrame({"day": pd.date_range("2024-01-01", periods=100, freq="D"), "empty": np.nan}),
+        bins=2,
+        max_levels=20,
+    )
+    assert day.predicates == ("day <= '2024-02-19 12:00:00'", "day > '2024-02-19 12:00:00'")
+    assert empty.predicates == ("empty is missing",)
 
 
 BAD = [

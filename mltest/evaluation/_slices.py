@@ -5,8 +5,8 @@ A column becomes integer codes ``0 .. k-1`` and one predicate per code:
 * text, categories, booleans, and numbers with at most :data:`FEW_VALUES` distinct values keep
   their values (``housing == 'rent'``); past ``max_levels`` the rarest values are pooled into
   one level (``purpose is none of the 20 most common``);
-* other numbers are cut at their quantiles into ``bins`` levels (``age <= 27``,
-  ``27 < age <= 33``, ``age > 52``; tied quantiles merge);
+* other numbers, and dates, are cut at their quantiles into ``bins`` levels (``age <= 27``,
+  ``27 < age <= 33``, ``age > 52``, ``day > '2024-03-01 00:00:00'``; tied quantiles merge);
 * a missing value is a level of its own (``age is missing``).
 
 A *slice family* is one column or a pair of columns: the pair's code is ``a * k_b + b``, so
@@ -81,6 +81,8 @@ def _categorical(name: str, values: Any, max_levels: int) -> Coded:
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
     codes = np.asarray(codes, dtype=np.int64)
     present = codes >= 0
+    if len(uniques) == 0:
+        return Coded(name, np.zeros(len(codes), dtype=np.int64), (f"{name} is missing",))
     counts = np.bincount(codes[present], minlength=len(uniques))
     order = np.argsort(-counts, kind="stable")
     kept = order[:max_levels] if len(uniques) > max_levels else order
@@ -96,11 +98,16 @@ def _categorical(name: str, values: Any, max_levels: int) -> Coded:
     return Coded(name, out, tuple(predicates))
 
 
-def _binned(name: str, values: np.ndarray, bins: int) -> Coded:
+def _binned(name: str, values: np.ndarray, bins: int, dates: bool = False) -> Coded:
+    import pandas as pd
+
     present = ~np.isnan(values)
     edges = np.unique(np.quantile(values[present], np.linspace(0, 1, bins + 1)[1:-1]))
     codes = np.searchsorted(edges, values, side="left").astype(np.int64)  # edges[i-1] < x <= edges[i]
-    shown = [show(float(e)) for e in edges]
+    if dates:  # nanoseconds back to readable timestamps
+        shown = [repr(str(pd.Timestamp(int(e)))) for e in edges]
+    else:
+        shown = [show(float(e)) for e in edges]
     predicates = [f"{name} <= {shown[0]}"]
     predicates += [f"{lo} < {name} <= {hi}" for lo, hi in pairwise(shown)]
     predicates.append(f"{name} > {shown[-1]}")
@@ -115,12 +122,19 @@ def encode(frame: Any, *, bins: int, max_levels: int) -> list[Coded]:
     coded = []
     for name in frame.columns:
         series = frame[name]
-        numeric = series.dtype.kind in "iuf"
+        dates = series.dtype.kind == "M"
+        numeric = series.dtype.kind in "iuf" or dates
         if numeric:
-            values = series.to_numpy(dtype=float, na_value=np.nan)
+            if dates:
+                values = np.where(series.isna(), np.nan, series.to_numpy().astype("datetime64[ns]").astype(np.int64))
+            else:
+                values = series.to_numpy(dtype=float, na_value=np.nan)
             finite = values[~np.isnan(values)]
             numeric = len(finite) > 0 and len(np.unique(finite)) > FEW_VALUES
-        coded.append(_binned(str(name), values, bins) if numeric else _categorical(str(name), series, max_levels))
+        if numeric:
+            coded.append(_binned(str(name), values, bins, dates))
+        else:
+            coded.append(_categorical(str(name), series, max_levels))
     return coded
 
 
