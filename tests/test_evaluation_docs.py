@@ -36,3 +36,19 @@ def test_every_example_prints_what_the_page_shows(monkeypatch: pytest.MonkeyPatc
             exec(compile(code, f"docs/evaluation.md example {index + 1}", "exec"), namespace)
         if shown is not None:
             assert out.getvalue().rstrip("\n") == shown.rstrip("\n"), f"example {index + 1}"
+
+
+def test_the_public_names_are_the_family_functions() -> None:
+    import mltest
+    import mltest.evaluation
+
+    assert mltest.evaluation.__all__ == [
+        "assert_calibrated",
+        "assert_no_proxies",
+        "assert_no_target_leakage",
+        "assert_no_weak_slices",
+    ]
+    for name in mltest.evaluation.__all__:
+        assert name in mltest.__all__
+        assert getattr(mltest, name).__module__.startswith("mltest.evaluation._")
+        assert f"`mltest.{name}`" in (ROOT / "docs" / "evaluation.md").read_text(encoding="utf-8")
