@@ -104,10 +104,8 @@ def _binned(name: str, values: np.ndarray, bins: int, dates: bool = False) -> Co
     present = ~np.isnan(values)
     edges = np.unique(np.quantile(values[present], np.linspace(0, 1, bins + 1)[1:-1]))
     codes = np.searchsorted(edges, values, side="left").astype(np.int64)  # edges[i-1] < x <= edges[i]
-    if dates:  # nanoseconds back to readable timestamps
-        shown = [repr(str(pd.Timestamp(int(e)))) for e in edges]
-    else:
-        shown = [show(float(e)) for e in edges]
+    # dates: nanoseconds back to readable timestamps
+    shown = [repr(str(pd.Timestamp(int(e)))) if dates else show(float(e)) for e in edges]
     predicates = [f"{name} <= {shown[0]}"]
     predicates += [f"{lo} < {name} <= {hi}" for lo, hi in pairwise(shown)]
     predicates.append(f"{name} > {shown[-1]}")
