@@ -49,8 +49,6 @@ def convert_notebook(
     if not selection.is_python:
         message = f"skipped {notebook}: its kernel language is {selection.language!r}, not Python"
         return Conversion(notebook, target, "skipped", message)
-    if not selection.cells:
-        return Conversion(notebook, target, "skipped", f"skipped {notebook}: it has no code cells to convert")
     try:
         module = build_module(selection)
     except ConversionError as error:

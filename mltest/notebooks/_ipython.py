@@ -13,7 +13,8 @@ line that starts with an IPython escape is rewritten:
 
 * ``%%time``, ``%%capture``, ``%%prun``, ``%%python``: the body is kept; ``%%timeit`` drops
   the cell (IPython runs it in a function of its own, so it never defines anything); any
-  other cell magic (``%%bash``, ``%%writefile``, ``%%html``, ...) drops the cell, with a note;
+  other cell magic (``%%bash``, ``%%writefile``, ``%%file``, ``%%html``, ...) drops the cell, with a
+  note (the converter refuses a notebook whose converted cells import the module such a cell writes);
 * ``%time stmt``, ``%prun stmt``: the statement is kept; ``%timeit stmt`` is dropped; ``%env NAME=value`` becomes
   ``os.environ[...]``; ``%run``, ``%cd``, ``%store``, ``%load`` are dropped with a note; other
   line magics (``%matplotlib``, ``%load_ext``, ``%pip``, ...) are dropped;
@@ -69,6 +70,7 @@ class Transformed:
     origin: list[int] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     imports: set[str] = field(default_factory=set)
+    writes: str | None = None  # the file a %%writefile / %%file cell writes
 
 
 def _parses(text: str) -> bool:
@@ -91,8 +93,10 @@ def transform_cell(source: str) -> Transformed:
             return Transformed("", [])
         if name not in KEEP_BODY_CELL_MAGICS:
             note = f"%%{name} cell not converted: it is not Python"
-            if name == "writefile":
-                note = f"%%writefile cell not converted: the module does not write {args.strip() or 'the file'}"
+            if name in ("writefile", "file"):
+                target = next((word for word in args.split() if not word.startswith("-")), None)
+                note = f"%%{name} cell not converted: the module does not write {target or 'the file'}"
+                return Transformed("", [], [note], writes=target)
             return Transformed("", [], [note])
         body = _transform_lines(lines[first + 1 :], offset=first + 1)
         if name == "capture" and args.split():

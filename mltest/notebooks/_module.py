@@ -3,56 +3,42 @@
 The layout of a converted module, top to bottom:
 
 1. the header (``_sync.header``): source notebook and hashes;
-2. the docstring, from the notebook's first Markdown cell;
-3. imports, hoisted from every cell, deduplicated, standard library first;
-4. ``__all__``, the public top-level names (functions, classes, constants, parameters);
-5. parameters (the papermill ``parameters`` cell) and constants (``UPPER_CASE = ...`` that only
+2. comment cells that come before any code (a licence header), as they are;
+3. the docstring, from the notebook's first Markdown cell;
+4. imports, hoisted from every cell, deduplicated, standard library first, with their comments
+   (``_imports``);
+5. ``__all__``, the public top-level names (functions, classes, constants, parameters);
+6. parameters (the papermill ``parameters`` cell) and constants (``UPPER_CASE = ...`` that only
    use names already defined at module level);
-6. functions and classes, in notebook order;
-7. everything else, in notebook order, inside ``def main()``, with an
+7. functions and classes, in notebook order;
+8. everything else, in notebook order, inside ``def main()``, with an
    ``if __name__ == "__main__":`` guard. Names that functions read as globals, or that exist at
-   module level, are declared ``global`` in ``main`` so they keep the notebook's meaning.
+   module level, are declared ``global`` in ``main`` so they keep the notebook's meaning
+   (``_names.global_reads``).
 
-Statements keep their source text and comments (nothing is round-tripped through ``ast.unparse``).
-Display-only statements are dropped: a bare expression without calls (``df``, ``df.shape``), a
-call of a display method (``df.head()``, ``df.describe()``, ``plt.show()``), ``display(...)``
-and ``get_ipython()`` calls, and imports from IPython.
+Statements keep their source text and comments (``_statements``); comments after a cell's last
+statement and cells of comments only are kept before the next statement. Display-only statements
+are dropped, except calls of a function the notebook defines itself (its own ``display``).
 """
 
 from __future__ import annotations
 
 import ast
-import builtins
-import io
-import sys
-import tokenize
 from dataclasses import dataclass, field
 
 from mltest.errors import MltestError
-from mltest.notebooks._ipython import transform_cell
+from mltest.notebooks import _imports
+from mltest.notebooks._imports import Hoisted
+from mltest.notebooks._ipython import Transformed, transform_cell
+from mltest.notebooks._names import BUILTINS, bound_names, global_reads, loaded_names
 from mltest.notebooks._select import Cell, Selection
+from mltest.notebooks._statements import Statement, comments_of, display_only, indent, statements
 
 __all__ = ["ConversionError", "Module", "build_module"]
-
-DISPLAY_METHODS = {
-    "head", "tail", "describe", "info", "sample", "value_counts", "nunique", "corr", "show", "display",
-    "to_frame", "isna", "isnull", "count", "memory_usage", "dtypes", "unique", "summary",
-}  # fmt: skip
-DISPLAY_FUNCTIONS = {"display", "get_ipython", "HTML", "Markdown", "Image"}
-DROPPED_IMPORT_ROOTS = {"IPython"}
-_BUILTINS = set(dir(builtins)) | {"__file__", "__name__", "__doc__", "__spec__", "__loader__", "__builtins__"}
 
 
 class ConversionError(MltestError):
     """A notebook cannot be converted (for example a cell with a syntax error)."""
-
-
-@dataclass
-class _Statement:
-    node: ast.stmt
-    text: str  # source with leading comments, not indented
-    cell: Cell
-    gap: int  # blank lines before it in the cell (0 for the first statement)
 
 
 @dataclass
@@ -64,177 +50,28 @@ class Module:
     cells: int = 0
 
 
-def _string_lines(text: str) -> set[int]:
-    """Line numbers (1-based) inside a multi-line string token: they must not be re-indented."""
-    inside: set[int] = set()
-    try:
-        tokens = list(tokenize.generate_tokens(io.StringIO(text).readline))
-    except (tokenize.TokenError, SyntaxError):
-        return inside
-    start = None
-    for token in tokens:
-        name = tokenize.tok_name[token.type]
-        if name == "STRING" and token.end[0] > token.start[0]:
-            inside.update(range(token.start[0] + 1, token.end[0] + 1))
-        elif name == "FSTRING_START":
-            start = token.start[0] if start is None else start
-        elif name == "FSTRING_END" and start is not None:
-            inside.update(range(start + 1, token.end[0] + 1))
-            start = None
-    return inside
+@dataclass
+class _Parsed:
+    cell: Cell
+    transformed: Transformed
+    statements: list[Statement]
+    trailing: str  # comments after the last statement (the whole cell when it holds comments only)
 
 
-def _indent(text: str, prefix: str = "    ") -> str:
-    """Indent code lines (not the inside of multi-line strings); leading tabs become spaces as Python reads them."""
-    keep = _string_lines(text)
-    out = []
-    for n, line in enumerate(text.split("\n"), start=1):
-        if n in keep or not line.strip():
-            out.append(line)
-            continue
-        code = line.lstrip(" \t")
-        out.append(prefix + line[: len(line) - len(code)].expandtabs(8) + code)
-    return "\n".join(out)
+@dataclass
+class _Parts:
+    """The sections of the module as the cells are read, in notebook order."""
 
-
-def _statements(cell: Cell, tree: ast.Module, text: str) -> list[_Statement]:
-    lines = text.split("\n")
-    nodes = tree.body
-    out = []
-    previous_end = 0
-    for k, node in enumerate(nodes):
-        first = min([node.lineno, *(d.lineno for d in getattr(node, "decorator_list", []))])
-        shares = (k > 0 and nodes[k - 1].end_lineno == first) or (
-            k + 1 < len(nodes) and nodes[k + 1].lineno == node.end_lineno
-        )
-        if shares:
-            segment = ast.get_source_segment(text, node) or ""
-            start = first
-            if k == 0 or nodes[k - 1].end_lineno != first:  # first on its line: keep the comments above it
-                segment = "\n".join([*lines[previous_end : first - 1], segment])
-                start = previous_end + 1
-        else:
-            start = previous_end + 1
-            segment = "\n".join(lines[start - 1 : node.end_lineno])
-        leading = segment.split("\n")
-        blank = 0
-        while leading and not leading[0].strip():
-            leading.pop(0)
-            blank += 1
-        gap = 0 if k == 0 else min(blank + max(0, start - previous_end - 1), 1)
-        out.append(_Statement(node, "\n".join(leading).rstrip(), cell, gap))
-        previous_end = node.end_lineno or node.lineno
-    return out
-
-
-def _call_name(node: ast.expr) -> str | None:
-    if isinstance(node, ast.Call):
-        func = node.func
-        if isinstance(func, ast.Name):
-            return func.id
-        if isinstance(func, ast.Attribute):
-            return func.attr
-    return None
-
-
-def _display_only(node: ast.stmt) -> bool:
-    if not isinstance(node, ast.Expr):
-        return False
-    value = node.value
-    if isinstance(value, ast.Call):
-        name = _call_name(value)
-        if isinstance(value.func, ast.Name):
-            return name in DISPLAY_FUNCTIONS
-        if name == "get_ipython" or (
-            isinstance(value.func, ast.Attribute) and _call_name(value.func.value) == "get_ipython"
-        ):
-            return True
-        return name in DISPLAY_METHODS
-    effects = (ast.Call, ast.Await, ast.Yield, ast.YieldFrom, ast.NamedExpr)
-    return not any(isinstance(n, effects) for n in ast.walk(value))
-
-
-def _dropped_import(node: ast.stmt) -> bool:
-    if isinstance(node, ast.Import):
-        return all(alias.name.split(".")[0] in DROPPED_IMPORT_ROOTS for alias in node.names)
-    if isinstance(node, ast.ImportFrom):
-        return (node.module or "").split(".")[0] in DROPPED_IMPORT_ROOTS and node.level == 0
-    return False
-
-
-def _bound_names(nodes: list[ast.stmt], *, descend: bool) -> set[str]:
-    """Names bound by ``nodes``; with ``descend=False`` not inside nested functions, classes, lambdas."""
-    names: set[str] = set()
-
-    def visit(node: ast.AST, top: bool) -> None:
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            names.add(node.name)
-            if not descend:
-                for decorator in node.decorator_list:
-                    visit(decorator, False)
-                return
-        if isinstance(node, ast.Lambda) and not descend:
-            return
-        if isinstance(node, (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)) and not descend:
-            for generator in node.generators:
-                visit(generator.iter, False)
-            return
-        if isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
-            names.add(node.id)
-        elif isinstance(node, (ast.Import, ast.ImportFrom)):
-            for alias in node.names:
-                if alias.name != "*":
-                    names.add(alias.asname or alias.name.split(".")[0])
-        elif isinstance(node, ast.arg):
-            names.add(node.arg)
-        elif isinstance(node, ast.ExceptHandler) and node.name:
-            names.add(node.name)
-        elif isinstance(node, (ast.Global, ast.Nonlocal)):
-            names.update(node.names)
-        elif isinstance(node, (ast.MatchAs, ast.MatchStar)) and node.name:
-            names.add(node.name)
-        elif isinstance(node, ast.MatchMapping) and node.rest:
-            names.add(node.rest)
-        for child in ast.iter_child_nodes(node):
-            visit(child, False)
-
-    for node in nodes:
-        visit(node, True)
-    return names
-
-
-def _loaded_names(nodes: list[ast.AST]) -> list[str]:
-    return [n.id for node in nodes for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)]
-
-
-def _is_stdlib(module: str) -> bool:
-    return module.split(".")[0] in sys.stdlib_module_names
-
-
-def _render_imports(imports: list[ast.stmt]) -> str:
-    """Deduplicated imports: ``__future__``, then standard library, then the rest."""
-    plain: dict[str, None] = {}
-    froms: dict[tuple[int, str], dict[str, None]] = {}
-    for node in imports:
-        if isinstance(node, ast.Import):
-            for alias in node.names:
-                plain[alias.name + (f" as {alias.asname}" if alias.asname else "")] = None
-        elif isinstance(node, ast.ImportFrom):
-            key = (node.level, node.module or "")
-            for alias in node.names:
-                froms.setdefault(key, {})[alias.name + (f" as {alias.asname}" if alias.asname else "")] = None
-    sections: list[list[str]] = [[], [], [], []]  # future, stdlib, third party, relative
-    for name in plain:
-        sections[1 if _is_stdlib(name) else 2].append(f"import {name}")
-    for (level, module), names in froms.items():
-        line = f"from {'.' * level}{module} import {', '.join(sorted(names, key=str.lower))}"
-        section = 0 if module == "__future__" else 3 if level else 1 if _is_stdlib(module) else 2
-        sections[section].append(line)
-
-    def key(line: str) -> tuple[int, str]:
-        return (line.startswith("from "), line.split()[1].lower())
-
-    return "\n\n".join("\n".join(sorted(lines, key=key)) for lines in sections if lines)
+    preamble: list[str] = field(default_factory=list)
+    imports: list[Hoisted] = field(default_factory=list)
+    constants: list[Statement] = field(default_factory=list)
+    definitions: list[Statement] = field(default_factory=list)
+    script: list[Statement] = field(default_factory=list)
+    pending: list[str] = field(default_factory=list)  # comments waiting for the next statement
+    module_level: set[str] = field(default_factory=set)
+    loads: list[tuple[Cell, list[ast.AST]]] = field(default_factory=list)
+    path_changes: list[tuple[str, list[str]]] = field(default_factory=list)  # (where, imports after it)
+    kept_any: bool = False
 
 
 def _docstring(markdown: str) -> str:
@@ -261,98 +98,179 @@ def _parse_cell(cell: Cell, text: str, origin: list[int]) -> ast.Module:
         ) from None
 
 
+def _parse(cell: Cell) -> _Parsed:
+    transformed = transform_cell(cell.source)
+    if not transformed.text.strip():
+        return _Parsed(cell, transformed, [], "")
+    tree = _parse_cell(cell, transformed.text, transformed.origin)
+    found, trailing = statements(cell, tree, transformed.text)
+    return _Parsed(cell, transformed, found, trailing)
+
+
+def _take_pending(parts: _Parts) -> list[str]:
+    """The comments waiting for the next statement; before any code at all they go to the module's top."""
+    pending, parts.pending = parts.pending, []
+    if pending and not parts.kept_any:
+        parts.preamble += pending
+        return []
+    return pending
+
+
+def _hoist(parts: _Parts, statement: Statement) -> None:
+    node = statement.node
+    assert isinstance(node, (ast.Import, ast.ImportFrom))
+    pending = [line for block in _take_pending(parts) for line in block.split("\n") if line.strip()]
+    above, inline = comments_of(statement)
+    parts.imports.append(Hoisted(node, [*pending, *above], inline))
+    parts.module_level |= bound_names([node], descend=False)
+    if not any(_imports.is_stdlib(root) for root in _imports.imported_roots(node)):
+        for _, after in parts.path_changes:
+            after.append(ast.unparse(node))
+
+
+def _place(parts: _Parts, parsed: _Parsed, defined: set[str]) -> None:
+    """Put each statement of a cell into its section."""
+    cell, origin = parsed.cell, parsed.transformed.origin
+    kept: list[ast.AST] = []
+    parts.loads.append((cell, kept))
+    for statement in parsed.statements:
+        node = statement.node
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            if not _imports.dropped(node):
+                _hoist(parts, statement)
+                kept.append(node)
+            parts.kept_any = True
+            continue
+        if display_only(node, defined):
+            continue
+        kept.append(node)
+        pending = _take_pending(parts)
+        if pending:
+            statement.text = "\n\n".join(pending) + "\n" + statement.text
+        parts.kept_any = True
+        if _imports.changes_sys_path(node):
+            line = origin[node.lineno - 1] if 0 < node.lineno <= len(origin) else node.lineno
+            parts.path_changes.append((f"{cell.label}, line {line}", []))
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            parts.definitions.append(statement)
+            parts.module_level.add(node.name)
+        elif _is_constant(node, cell, parts.module_level):
+            parts.constants.append(statement)
+            parts.module_level |= bound_names([node], descend=False)
+        else:
+            parts.script.append(statement)
+    if parsed.trailing:
+        parts.pending.append(parsed.trailing)
+
+
+def _refuse_written_modules(parsed: list[_Parsed]) -> None:
+    """A %%writefile cell wrote a module that the converted cells import: the module cannot do without it."""
+    imports = [
+        node
+        for item in parsed
+        for statement in item.statements
+        for node in ast.walk(statement.node)
+        if isinstance(node, (ast.Import, ast.ImportFrom))
+    ]
+    for item in parsed:
+        written = item.transformed.writes
+        if not written or not written.endswith(".py"):
+            continue
+        name = written.rsplit("/", 1)[-1].removesuffix(".py")
+        users = [node for node in imports if name in _imports.imported_roots(node)]
+        if users:
+            magic = item.cell.source.split("%%", 1)[1].split()[0]
+            raise ConversionError(
+                f"{item.cell.label}: %%{magic} {written} writes a module that the converted cells import "
+                f"({ast.unparse(users[0])}), and a converted module cannot write it: make {written} a file of the "
+                "project, or leave the cells that import it out of the export"
+            )
+
+
 def build_module(selection: Selection) -> Module:
     """Convert the selected cells into the body of a module (no header)."""
     module = Module("", cells=len(selection.cells))
-    imports: list[ast.stmt] = []
-    constants: list[_Statement] = []
-    definitions: list[_Statement] = []
-    script: list[_Statement] = []
-    loads_by_cell: list[tuple[Cell, list[ast.AST]]] = []
-    module_level: set[str] = set()
+    parsed = [_parse(cell) for cell in selection.cells]
     extra_imports: set[str] = set()
-
-    for cell in selection.cells:
-        transformed = transform_cell(cell.source)
-        module.warnings += [f"{cell.label}: {note}" for note in transformed.notes]
-        extra_imports |= transformed.imports
-        if not transformed.text.strip():
+    for item in parsed:
+        module.warnings += [f"{item.cell.label}: {note}" for note in item.transformed.notes]
+        extra_imports |= item.transformed.imports
+    defined = bound_names([s.node for p in parsed for s in p.statements if not _imports.dropped(s.node)], descend=False)
+    parts = _Parts()
+    for item in parsed:
+        if not item.statements and item.trailing and not parts.kept_any:
+            parts.preamble.append(item.trailing)  # a comment cell before any code: a licence header
             continue
-        tree = _parse_cell(cell, transformed.text, transformed.origin)
-        kept: list[ast.AST] = []
-        loads_by_cell.append((cell, kept))
-        for statement in _statements(cell, tree, transformed.text):
-            node = statement.node
-            if isinstance(node, (ast.Import, ast.ImportFrom)):
-                if not _dropped_import(node):
-                    imports.append(node)
-                    module_level |= _bound_names([node], descend=False)
-            elif _display_only(node):
-                continue
-            kept.append(node)
-            if isinstance(node, (ast.Import, ast.ImportFrom)):
-                continue
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                definitions.append(statement)
-                module_level.add(node.name)
-            elif _is_constant(node, cell, module_level):
-                constants.append(statement)
-                module_level |= _bound_names([node], descend=False)
-            else:
-                script.append(statement)
+        _place(parts, item, defined)
     for name in sorted(extra_imports):
-        imports.append(ast.Import(names=[ast.alias(name=name)]))
-        module_level.add(name)
+        parts.imports.append(Hoisted(ast.Import(names=[ast.alias(name=name)])))
+        parts.module_level.add(name)
+    _refuse_written_modules(parsed)
+    for where, after in parts.path_changes:
+        if after:
+            shown = "; ".join(after[:4]) + (f"; and {len(after) - 4} more" if len(after) > 4 else "")
+            module.warnings.append(
+                f"{where}: sys.path is changed here, but the imports after it are hoisted above it ({shown}): "
+                "install the package they come from, or import it relative to the module"
+            )
+    module.body = _assemble(selection, parts)
+    module.warnings += _undefined(module.body, parts)
+    return module
 
+
+def _assemble(selection: Selection, parts: _Parts) -> str:
+    bound_in_main = bound_names([s.node for s in parts.script], descend=False)
     # Names bound by main() that functions read as globals, or that also live at module level.
-    free_in_definitions = set(_loaded_names([s.node for s in definitions])) - _bound_names(
-        [s.node for s in definitions], descend=True
-    )
-    bound_in_main = _bound_names([s.node for s in script], descend=False)
-    globals_ = sorted(bound_in_main & (free_in_definitions | module_level))
-
+    reads = global_reads([s.text for s in parts.definitions])
+    globals_ = sorted(bound_in_main & (reads | parts.module_level))
     public = [
         name
         for name in dict.fromkeys(
-            [n for s in constants for n in _bound_names([s.node], descend=False)] + [s.node.name for s in definitions]  # type: ignore[attr-defined]
+            [n for s in parts.constants for n in bound_names([s.node], descend=False)]
+            + [s.node.name for s in parts.definitions]  # type: ignore[attr-defined]
         )
         if not name.startswith("_") and name != "main"
     ]
-
-    parts: list[tuple[str, bool]] = []  # (text, is a function or class)
+    blocks: list[tuple[str, bool]] = []  # (text, is a function or class)
+    if parts.preamble:
+        blocks.append(("\n\n".join(parts.preamble), False))
     if selection.docstring.strip():
-        parts.append((_docstring(selection.docstring), False))
-    if imports:
-        parts.append((_render_imports(imports), False))
+        blocks.append((_docstring(selection.docstring), False))
+    if parts.imports:
+        blocks.append((_imports.render(parts.imports), False))
     if public:
-        parts.append((_render_all(public), False))
-    if constants:
-        parts.append((_join(constants, indent=False), False))
-    for statement in definitions:
-        parts.append((statement.text, True))
-    if script:
-        body = ""
-        for start in range(0, len(globals_), 8):
-            body += "    global " + ", ".join(globals_[start : start + 8]) + "\n"
-        if globals_:
-            body += "\n"
-        body += _join(script, indent=True)
-        entry = next(n for n in ("main", "run_notebook", "_main") if n not in module_level | bound_in_main)
-        parts.append((f"def {entry}() -> None:\n" + body, True))
-        parts.append((f'if __name__ == "__main__":\n    {entry}()', True))
-    module.body = _separate(parts)
+        blocks.append((_render_all(public), False))
+    if parts.constants:
+        blocks.append((_join(parts.constants, indent_=False), False))
+    for statement in parts.definitions:
+        blocks.append((statement.text, True))
+    if parts.script:
+        body = "".join("    global " + ", ".join(globals_[i : i + 8]) + "\n" for i in range(0, len(globals_), 8))
+        body += "\n" if globals_ else ""
+        body += _join(parts.script, indent_=True)
+        if parts.pending:
+            body += "\n\n" + indent("\n\n".join(parts.pending))
+            parts.pending = []
+        entry = next(n for n in ("main", "run_notebook", "_main") if n not in parts.module_level | bound_in_main)
+        blocks.append((f"def {entry}() -> None:\n" + body, True))
+        blocks.append((f'if __name__ == "__main__":\n    {entry}()', True))
+    if parts.pending:
+        blocks.append(("\n\n".join(parts.pending), False))
+    return _separate(blocks)
 
-    bound_anywhere = _bound_names([ast.parse(module.body)], descend=True) if module.body else set()
-    reported: set[str] = set()
-    if any(isinstance(node, ast.ImportFrom) and node.names[0].name == "*" for node in imports):
-        module.warnings.append("a star import hides which names are defined: undefined names were not checked")
-        loads_by_cell = []
-    for cell, nodes in loads_by_cell:
-        for name in _loaded_names(nodes):
-            if name not in bound_anywhere and name not in _BUILTINS and name not in reported:
+
+def _undefined(body: str, parts: _Parts) -> list[str]:
+    """A warning for each name the converted cells use but never define."""
+    if any(isinstance(h.node, ast.ImportFrom) and h.node.names[0].name == "*" for h in parts.imports):
+        return ["a star import hides which names are defined: undefined names were not checked"]
+    bound_anywhere = bound_names([ast.parse(body)], descend=True) if body else set()
+    warnings, reported = [], set()
+    for cell, nodes in parts.loads:
+        for name in loaded_names(nodes):
+            if name not in bound_anywhere and name not in BUILTINS and name not in reported:
                 reported.add(name)
-                module.warnings.append(f"{cell.label}: name {name!r} is used but never defined in the converted cells")
-    return module
+                warnings.append(f"{cell.label}: name {name!r} is used but never defined in the converted cells")
+    return warnings
 
 
 def _is_constant(node: ast.stmt, cell: Cell, module_level: set[str]) -> bool:
@@ -365,7 +283,7 @@ def _is_constant(node: ast.stmt, cell: Cell, module_level: set[str]) -> bool:
         return True
     if not all(t.id.isupper() for t in targets):  # type: ignore[attr-defined]
         return False
-    return set(_loaded_names([node.value] if node.value else [])) <= (module_level | _BUILTINS)
+    return set(loaded_names([node.value] if node.value else [])) <= (module_level | BUILTINS)
 
 
 def _render_all(names: list[str]) -> str:
@@ -377,22 +295,22 @@ def _render_all(names: list[str]) -> str:
     return "__all__ = [\n" + "".join(f'    "{n}",\n' for n in names) + "]"
 
 
-def _join(statements: list[_Statement], *, indent: bool) -> str:
+def _join(found: list[Statement], *, indent_: bool) -> str:
     text = ""
     previous: Cell | None = None
-    for statement in statements:
+    for statement in found:
         if previous is not None:
             text += "\n\n" if (statement.cell is not previous or statement.gap) else "\n"
-        text += _indent(statement.text) if indent else statement.text
+        text += indent(statement.text) if indent_ else statement.text
         previous = statement.cell
     return text
 
 
-def _separate(parts: list[tuple[str, bool]]) -> str:
+def _separate(blocks: list[tuple[str, bool]]) -> str:
     """Two blank lines around functions, classes and main; one elsewhere."""
     out = ""
-    for k, (text, block) in enumerate(parts):
+    for k, (text, block) in enumerate(blocks):
         if k:
-            out += "\n\n\n" if block or parts[k - 1][1] else "\n\n"
+            out += "\n\n\n" if block or blocks[k - 1][1] else "\n\n"
         out += text.rstrip()
     return out + "\n" if out else ""

@@ -14,7 +14,8 @@ Selection rules, in order:
   first lines, only the marked cells are converted;
 * otherwise every code cell is converted.
 
-The first Markdown cell before any selected code cell becomes the module's docstring.
+The first Markdown cell before any selected code cell becomes the module's docstring (a cell of
+comments only, such as a licence header, does not count as code here).
 """
 
 from __future__ import annotations
@@ -157,6 +158,11 @@ def _split_directives(source: str) -> tuple[list[str], str]:
     return directives, "".join(lines[i:])
 
 
+def _has_code(source: str) -> bool:
+    """Whether a cell holds more than comments and blank lines."""
+    return any(line.strip() and not line.lstrip().startswith("#") for line in source.splitlines())
+
+
 def select(notebook: dict[str, Any]) -> Selection:
     """Pick the cells to convert from a raw (v3 or v4) notebook dict."""
     selection = Selection(language=kernel_language(notebook))
@@ -193,7 +199,8 @@ def select(notebook: dict[str, Any]) -> Selection:
     any_marked = any(marked for _, marked in candidates)
     selection.cells = [cell for cell, marked in candidates if cell.kind == "parameters" or marked or not any_marked]
     selection.cells = [cell for cell in selection.cells if cell.source.strip()]
-    if first_markdown is not None and (not selection.cells or first_markdown[0] < selection.cells[0].index):
+    with_code = [cell for cell in selection.cells if _has_code(cell.source)]  # a licence header does not count
+    if first_markdown is not None and (not with_code or first_markdown[0] < with_code[0].index):
         selection.docstring = first_markdown[1]
     return selection
 

@@ -173,7 +173,7 @@ def fix_command(notebook: Path, module: Path, *, force: bool = False) -> str:
 class SyncStatus:
     """How a module stands with its notebook.
 
-    ``state`` is one of ``"up-to-date"``, ``"skipped"`` (nothing to convert, no module),
+    ``state`` is one of ``"up-to-date"``, ``"skipped"`` (the kernel is not Python),
     ``"missing"``, ``"stale"`` (the notebook changed), ``"edited"`` (the module was edited by
     hand), ``"foreign"`` (the file has no mltest header), ``"orphan"`` (the module's notebook is gone).
     """
@@ -228,8 +228,6 @@ def check(notebook: Path, *, to: Path | None = None, out_dir: Path | None = None
         message = f"{notebook}: kernel language {selection.language!r} is not Python"
         return SyncStatus(notebook, target, "skipped", message)
     if not target.exists():
-        if not selection.cells:
-            return SyncStatus(notebook, target, "skipped", f"{notebook}: nothing to convert")
         return SyncStatus(notebook, target, "missing", f"{target} does not exist: run `{fix}`")
     text = read_module(target)
     parsed, body = split_header(text) if text is not None else (None, "")
