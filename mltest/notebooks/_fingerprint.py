@@ -73,14 +73,11 @@ def _format_as_fstring(call: ast.Call) -> ast.JoinedStr | None:
 class _Canonical(ast.NodeTransformer):
     """Rewrite a tree into the form the safe ruff fixes leave it in (see the module docstring)."""
 
-    def __init__(self) -> None:
-        self.imports: list[ast.Import | ast.ImportFrom] = []
-
     def visit_Import(self, node: ast.Import) -> None:
-        self.imports.append(node)
+        return None  # imports count as bindings, apart (see _bindings)
 
     def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
-        self.imports.append(node)
+        return None
 
     def visit_Pass(self, node: ast.Pass) -> None:
         return None
@@ -223,16 +220,6 @@ def _open(node: ast.Call) -> ast.Call:
     return node
 
 
-def _docstrings(tree: ast.AST) -> None:
-    """Docstrings as ruff format leaves them, whatever their indentation and trailing blanks."""
-    for node in ast.walk(tree):
-        body = getattr(node, "body", None)
-        if isinstance(node, (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and body:
-            first = body[0].value if isinstance(body[0], ast.Expr) else None
-            if isinstance(first, ast.Constant) and isinstance(first.value, str):
-                first.value = "\n".join(line.strip() for line in first.value.strip().splitlines())
-
-
 def _bindings(imports: list[ast.Import | ast.ImportFrom], used: set[str]) -> tuple[list[str], list[str]]:
     """Every import binding as ``name = what`` (sorted), and those the module uses (sorted).
 
@@ -261,27 +248,38 @@ def _bindings(imports: list[ast.Import | ast.ImportFrom], used: set[str]) -> tup
     return sorted({binding for binding, _ in found}), sorted(in_use)
 
 
-def _used(tree: ast.AST) -> set[str]:
-    """Names a module reads: loaded names, and the strings of ``__all__`` (as ruff counts them)."""
-    names = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Store)}
+def _survey(tree: ast.Module) -> tuple[list[ast.Import | ast.ImportFrom], set[str]]:
+    """One walk over the tree: its imports; the names it reads (loaded names, and the strings of
+    ``__all__``, as ruff counts them); and its docstrings made as ruff format leaves them, whatever
+    their indentation and trailing blanks."""
+    imports: list[ast.Import | ast.ImportFrom] = []
+    used: set[str] = set()
     for node in ast.walk(tree):
-        if not isinstance(node, ast.Assign) or not isinstance(node.value, (ast.List, ast.Tuple)):
-            continue
-        if any(isinstance(target, ast.Name) and target.id == "__all__" for target in node.targets):
-            names |= {e.value for e in node.value.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)}
-    return names
+        if isinstance(node, ast.Name):
+            if not isinstance(node.ctx, ast.Store):
+                used.add(node.id)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            imports.append(node)
+        elif isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "__all__" for t in node.targets):
+            elements = node.value.elts if isinstance(node.value, (ast.List, ast.Tuple)) else []
+            used |= {e.value for e in elements if isinstance(e, ast.Constant) and isinstance(e.value, str)}
+        if isinstance(node, (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and node.body:
+            first = node.body[0].value if isinstance(node.body[0], ast.Expr) else None
+            if isinstance(first, ast.Constant) and isinstance(first.value, str):
+                first.value = "\n".join(line.strip() for line in first.value.strip().splitlines())
+    imports.sort(key=lambda node: (node.lineno, node.col_offset))
+    return imports, used
 
 
-def _comments(body: str, tree: ast.Module) -> tuple[list[str], list[str]]:
+def _comments(body: str, imports: list[ast.Import | ast.ImportFrom]) -> tuple[list[str], list[str]]:
     """The comments outside import statements in order, and those of import statements sorted."""
     import_lines: set[int] = set()
     lines = body.split("\n")
-    for node in ast.walk(tree):
-        if isinstance(node, (ast.Import, ast.ImportFrom)):
-            start = node.lineno
-            while start > 1 and lines[start - 2].lstrip().startswith("#"):
-                start -= 1
-            import_lines.update(range(start, (node.end_lineno or node.lineno) + 1))
+    for node in imports:
+        start = node.lineno
+        while start > 1 and lines[start - 2].lstrip().startswith("#"):
+            start -= 1
+        import_lines.update(range(start, (node.end_lineno or node.lineno) + 1))
     ordered, of_imports = [], []
     for token in tokenize.generate_tokens(io.StringIO(body).readline):
         if token.type == tokenize.COMMENT:
@@ -290,17 +288,20 @@ def _comments(body: str, tree: ast.Module) -> tuple[list[str], list[str]]:
     return ordered, sorted(of_imports)
 
 
+_NOT_DUMPED = {"ctx", "type_comment", "kind", "type_params"}
+
+
 def _dump(node: object) -> str:
-    """The tree as text, the same under every Python version (``ast.dump`` changed in 3.13)."""
+    """The tree as text, the same under every Python version (``ast.dump`` changed in 3.12 and 3.13)."""
     if isinstance(node, ast.AST):
-        fields = [
-            f"{name}={_dump(value)}"
-            for name, value in ast.iter_fields(node)
-            if name not in ("ctx", "type_comment", "kind", "type_params") and value is not None and value != []
-        ]
+        fields = []
+        for name in node._fields:
+            value = getattr(node, name, None)
+            if name not in _NOT_DUMPED and value is not None and not (isinstance(value, list) and not value):
+                fields.append(f"{name}={_dump(value)}")
         return f"{type(node).__name__}({', '.join(fields)})"
     if isinstance(node, list):
-        return "[" + ", ".join(_dump(value) for value in node) + "]"
+        return "[" + ", ".join([_dump(value) for value in node]) + "]"
     return repr(node)
 
 
@@ -312,13 +313,12 @@ def fingerprint(body: str) -> tuple[str, str | None]:
     """``(hash, pruned)`` of a module body: ``pruned`` leaves out the imports it never uses (None if none)."""
     try:
         tree = ast.parse(body)
-        ordered, of_imports = _comments(body, tree)
+        imports, used_names = _survey(tree)
+        ordered, of_imports = _comments(body, imports)
     except (SyntaxError, ValueError, tokenize.TokenError):
         return _digest("unparsable", body), None
-    _docstrings(tree)
-    canonical = _Canonical()
-    code = _dump(canonical.visit(tree))
-    bindings, used = _bindings(canonical.imports, _used(tree))
+    code = _dump(_Canonical().visit(tree))
+    bindings, used = _bindings(imports, used_names)
     full = _digest(code, ordered, of_imports, bindings)
     pruned = _digest(code, ordered, of_imports, used) if used != bindings else None
     return full, pruned

@@ -32,7 +32,7 @@ from mltest.notebooks._imports import Hoisted
 from mltest.notebooks._ipython import Transformed, transform_cell
 from mltest.notebooks._names import BUILTINS, bound_names, global_reads, loaded_names
 from mltest.notebooks._select import Cell, Selection
-from mltest.notebooks._statements import Statement, comments_of, display_only, indent, statements
+from mltest.notebooks._statements import DISPLAY_FUNCTIONS, Statement, comments_of, display_only, indent, statements
 
 __all__ = ["ConversionError", "Module", "build_module"]
 
@@ -148,7 +148,7 @@ def _place(parts: _Parts, parsed: _Parsed, defined: set[str]) -> None:
         if pending:
             statement.text = "\n\n".join(pending) + "\n" + statement.text
         parts.kept_any = True
-        if _imports.changes_sys_path(node):
+        if "path" in statement.text and _imports.changes_sys_path(node):
             line = origin[node.lineno - 1] if 0 < node.lineno <= len(origin) else node.lineno
             parts.path_changes.append((f"{cell.label}, line {line}", []))
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
@@ -165,6 +165,8 @@ def _place(parts: _Parts, parsed: _Parsed, defined: set[str]) -> None:
 
 def _refuse_written_modules(parsed: list[_Parsed]) -> None:
     """A %%writefile cell wrote a module that the converted cells import: the module cannot do without it."""
+    if not any((item.transformed.writes or "").endswith(".py") for item in parsed):
+        return
     imports = [
         node
         for item in parsed
@@ -187,6 +189,17 @@ def _refuse_written_modules(parsed: list[_Parsed]) -> None:
             )
 
 
+def _own_display_names(parsed: list[_Parsed]) -> set[str]:
+    """The names of display functions (``display``, ``HTML``, ...) that the notebook defines itself."""
+    named = [
+        s.node
+        for p in parsed
+        for s in p.statements
+        if not _imports.dropped(s.node) and any(name in s.text for name in DISPLAY_FUNCTIONS)
+    ]
+    return bound_names(named, descend=False) & DISPLAY_FUNCTIONS
+
+
 def build_module(selection: Selection) -> Module:
     """Convert the selected cells into the body of a module (no header)."""
     module = Module("", cells=len(selection.cells))
@@ -195,7 +208,7 @@ def build_module(selection: Selection) -> Module:
     for item in parsed:
         module.warnings += [f"{item.cell.label}: {note}" for note in item.transformed.notes]
         extra_imports |= item.transformed.imports
-    defined = bound_names([s.node for p in parsed for s in p.statements if not _imports.dropped(s.node)], descend=False)
+    defined = _own_display_names(parsed)
     parts = _Parts()
     for item in parsed:
         if not item.statements and item.trailing and not parts.kept_any:
