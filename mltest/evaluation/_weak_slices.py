@@ -122,6 +122,33 @@ def _message(found: Search, metric: str, settings: dict[str, Any]) -> tuple[str,
     return "failed", message
 
 
+def _result(found: Search, metric: str, task: str, settings: dict[str, Any]) -> CheckResult:
+    """The check's result: verdict, message, figures, the candidates' table and its chart."""
+    outcome, message = _message(found, metric, settings)
+    figures = {
+        "metric": metric,
+        "task": task,
+        f"overall_{metric}": found.overall,
+        "confirmed": len(found.confirmed),
+        "candidates": len(found.slices),
+        "searched": found.searched,
+        **{k: v for k, v in settings.items() if k != "origin"},
+    }
+    table = _table(found, metric)
+    chart = {
+        "kind": "bar",
+        "title": f"{metric} of the candidate slices (grey: not confirmed)",
+        "label": "slice",
+        "value": metric,
+        "low": "ci_low",
+        "high": "ci_high",
+        "muted": "unconfirmed",
+    }
+    result = CheckResult("evaluation", "assert_no_weak_slices", outcome, message, figures=figures, table=table)
+    result.charts = [chart] if table else []
+    return result
+
+
 def assert_no_weak_slices(
     model_or_predictions: Any,
     X: Any,
@@ -185,29 +212,4 @@ def assert_no_weak_slices(
         "correction": correction,
         "seed": used_seed,
     }
-    outcome, message = _message(found, scores.metric, settings)
-    figures = {
-        "metric": scores.metric,
-        "task": task,
-        f"overall_{scores.metric}": found.overall,
-        "confirmed": len(found.confirmed),
-        "candidates": len(found.slices),
-        "searched": found.searched,
-        **{k: v for k, v in settings.items() if k != "origin"},
-    }
-    charts = [
-        {
-            "kind": "bar",
-            "title": f"{scores.metric} of the candidate slices (grey: not confirmed)",
-            "label": "slice",
-            "value": scores.metric,
-            "low": "ci_low",
-            "high": "ci_high",
-            "muted": "unconfirmed",
-        }
-    ]
-    result = CheckResult(
-        "evaluation", "assert_no_weak_slices", outcome, message, figures=figures, table=_table(found, scores.metric)
-    )
-    result.charts = charts if result.table else []
-    return conclude(result)
+    return conclude(_result(found, scores.metric, task, settings))
