@@ -18,6 +18,7 @@ __all__ = [
     "InvalidArgument",
     "InvalidArgumentType",
     "MltestError",
+    "describe_error",
     "invalid_argument",
     "invalid_type",
 ]
@@ -77,3 +78,10 @@ def invalid_argument(name: str, value: Any, expected: str, *, choices: Iterable[
 def invalid_type(name: str, value: Any, expected: str) -> InvalidArgumentType:
     """Build the error for an argument of the wrong type."""
     return InvalidArgumentType(f"{name}={_short_repr(value)} has type {type(value).__name__}: expected {expected}")
+
+
+def describe_error(error: BaseException, limit: int = 300) -> str:
+    """``Type: message`` of someone else's exception on one line (sklearn's messages span several)."""
+    text = " ".join(str(error).split())
+    text = text if len(text) <= limit else text[: limit - 3] + "..."
+    return f"{type(error).__name__}: {text}" if text else type(error).__name__

@@ -26,19 +26,12 @@ from typing import Any
 import numpy as np
 
 from mltest import _validation
-from mltest.errors import MltestError, invalid_argument, invalid_type
+from mltest.errors import MltestError, describe_error, invalid_argument, invalid_type
 from mltest.invariance._frames import Frame
 
 __all__ = ["OUTPUTS", "Predictor"]
 
 OUTPUTS = ("auto", "proba", "predict")
-
-
-def _one_line(error: BaseException, limit: int = 300) -> str:
-    """``Type: message`` of an exception on one line (sklearn's feature-name errors span several)."""
-    text = " ".join(str(error).split())
-    text = text if len(text) <= limit else text[: limit - 3] + "..."
-    return f"{type(error).__name__}: {text}" if text else type(error).__name__
 
 
 def _describe(fn: Any) -> str:
@@ -126,7 +119,7 @@ class Predictor:
             except (RuntimeError, ValueError, TypeError, IndexError, KeyError, AttributeError) as error:
                 if isinstance(error, MltestError):
                     raise
-                expected = f"a model that can predict these rows; {self.label} raised {_one_line(error)}"
+                expected = f"a model that can predict these rows; {self.label} raised {describe_error(error)}"
                 raise invalid_argument("predict", self.source, expected) from error
             parts.append(self._validate(raw, min(step, n - start)))
             self.calls += 1

@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from mltest.errors import invalid_argument, invalid_type
+from mltest.errors import describe_error, invalid_argument, invalid_type
 
 __all__ = [
     "EXAMPLES",
@@ -22,7 +22,6 @@ __all__ = [
     "fit_clone",
     "index_mismatch",
     "n_rows",
-    "one_line",
     "richest_predictions",
     "row_label",
     "scalar",
@@ -119,12 +118,6 @@ def index_mismatch(X: Any, y: Any) -> bool:
 MODEL_ERRORS = (ValueError, TypeError, KeyError, IndexError, AttributeError, RuntimeError)
 
 
-def one_line(error: BaseException, limit: int = 300) -> str:
-    text = " ".join(str(error).split())
-    text = text if len(text) <= limit else text[: limit - 3] + "..."
-    return f"{type(error).__name__}: {text}" if text else type(error).__name__
-
-
 def fit_clone(estimator: Any, X: Any, y: Any, *, params: dict[str, Any] | None = None) -> Any:
     """A clone of ``estimator`` (with ``params`` set) fitted on ``X, y``."""
     from sklearn.base import clone
@@ -138,7 +131,7 @@ def fit_clone(estimator: Any, X: Any, y: Any, *, params: dict[str, Any] | None =
         raise invalid_argument(
             "estimator",
             estimator,
-            f"an estimator that can be fitted on X and y; {type(model).__name__}.fit raised {one_line(error)}",
+            f"an estimator that can be fitted on X and y; {type(model).__name__}.fit raised {describe_error(error)}",
         ) from error
 
 
@@ -151,7 +144,7 @@ def call(model: Any, method: str, X: Any, name: str) -> np.ndarray:
         raise invalid_argument(
             name,
             value,
-            f"rows the fitted estimator can predict; {type(model).__name__}.{method} raised {one_line(error)}",
+            f"rows the fitted estimator can predict; {type(model).__name__}.{method} raised {describe_error(error)}",
         ) from error
 
 
