@@ -20,8 +20,7 @@ from mltest.errors import MltestError
 
 ENTRY_POINTS = [
     ROOT / "mltest" / "cli.py",
-    ROOT / "mltest" / "notebooks" / "_cli.py",
-    ROOT / "mltest" / "schema" / "_cli.py",
+    *sorted((ROOT / "mltest").glob("*/_cli.py")),  # every subcommand: convert, schema, and those to come
     *sorted((ROOT / "hooks").glob("[a-z]*.py")),
 ]
 
