@@ -43,7 +43,7 @@ class DvcFileError(MltestError):
 
     def __init__(self, name: str, problem: str) -> None:
         check = "`dvc stage list`" if posixpath.basename(name) == "dvc.yaml" else "`dvc status`"
-        separator = " " if problem.startswith("is ") else ": "
+        separator = " " if problem.startswith(("is ", "expands ")) else ": "
         super().__init__(
             f"{name}{separator}{problem}: the data guard cannot tell which files DVC tracks; "
             f"fix it first ({check} checks it)"
@@ -139,16 +139,38 @@ def _caches(root: Path) -> list[Path]:
 
 
 def _load(name: str, text: str) -> Any:
+    """The parsed YAML of a DVC file; aliases that would expand it beyond its own size are refused."""
     import yaml
 
     try:
-        return yaml.safe_load(text)
+        document = yaml.safe_load(text)
+        expanded = _expanded(document, {}, set())
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark is not None else ""
         raise DvcFileError(name, f"is not valid YAML ({where}{error.problem})") from None
     except yaml.YAMLError as error:
         raise DvcFileError(name, f"is not valid YAML ({error})") from None
+    except (RecursionError, ValueError):
+        raise DvcFileError(name, "is nested too deeply, or refers to itself through a YAML alias") from None
+    limit = max(100_000, len(text))  # without aliases a file holds fewer values than characters
+    if expanded > limit:
+        raise DvcFileError(name, f"expands to more than {limit} values through YAML aliases")
+    return document
+
+
+def _expanded(value: Any, sizes: dict[int, int], open_: set[int]) -> int:
+    """How many values ``value`` holds with its aliases written out, each shared list or mapping counted once."""
+    if not isinstance(value, (list, dict)):
+        return 1
+    if id(value) in sizes:
+        return sizes[id(value)]
+    if id(value) in open_:
+        raise ValueError("a YAML alias refers to itself")
+    open_.add(id(value))
+    children = value.values() if isinstance(value, dict) else value
+    sizes[id(value)] = 1 + sum(_expanded(child, sizes, open_) for child in children)
+    return sizes[id(value)]
 
 
 def _mapping(name: str, value: Any, what: str) -> dict[str, Any]:

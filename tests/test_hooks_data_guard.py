@@ -168,6 +168,20 @@ def test_a_dvc_file_it_cannot_read_fails_closed(name: str, text: str, message: s
     assert str(caught.value) == message
 
 
+def test_a_yaml_alias_bomb_in_dvc_yaml_is_refused_not_walked() -> None:
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\n"
+    for level in "bcdefghi":
+        previous = chr(ord(level) - 1)
+        bomb += f"{level}: &{level} [{', '.join(['*' + previous] * 10)}]\n"
+    bomb += "stages:\n  train:\n    outs: *i\n"
+    with pytest.raises(_dvc.DvcFileError) as caught:
+        _dvc.read_index({"dvc.yaml": bomb})
+    assert str(caught.value) == (
+        "dvc.yaml expands to more than 100000 values through YAML aliases: the data guard cannot tell which files DVC "
+        "tracks; fix it first (`dvc stage list` checks it)"
+    )
+
+
 def test_an_unreadable_dvc_yaml_fails_the_hook_in_one_line(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (repo / "dvc.yaml").write_text("stages:\n  train:\n    outs: [a\n")
     (repo / "model.txt").write_text("x")
