@@ -273,6 +273,10 @@ def test_default_exp_cannot_leave_the_output_folder(
             "not a notebook: cell 1: 'metadata' is null: expected an object",
         ),
         (
+            '{"nbformat": 4, "metadata": {}, "cells": [{"cell_type": "code", "source": "x = \'\\ud800\'"}]}',
+            "not a notebook: cell 1: 'source' holds '\\ud800', which is not a character",
+        ),
+        (
             '{"nbformat": 3, "metadata": {}, "worksheets": [{"cells": null}]}',
             "not a notebook: worksheet 1: 'cells' is null: expected a list",
         ),
@@ -311,3 +315,29 @@ def test_a_module_that_is_not_utf8_is_not_a_converted_module(project: Path, caps
         "src/latin.py was not written by `mltest convert` (it is not UTF-8"
     )
     assert _run("convert", "-q", "notebooks/train.ipynb", "--to", "src/latin.py", "--force", capsys=capsys)[0] == 0
+
+
+@pytest.mark.parametrize(
+    "source", ["x = " + " + ".join(["1"] * 20_000), "x = " + "-" * 100_000 + "1"], ids=["long-sum", "deep-unary"]
+)
+def test_code_nested_beyond_pythons_limits_is_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], source: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    cell = {"cell_type": "code", "metadata": {}, "outputs": [], "source": source}
+    Path("deep.ipynb").write_text(json.dumps({"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [cell]}))
+    assert _run("convert", "deep.ipynb", capsys=capsys) == (
+        1,
+        "",
+        "mltest convert: error: deep.ipynb: cell 1: the cell is nested too deeply for Python to parse\n",
+    )
+
+
+def test_a_byte_order_mark_is_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    cell = {"cell_type": "code", "metadata": {}, "outputs": [], "source": "x = 1"}
+    text = json.dumps({"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [cell]})
+    Path("bom.ipynb").write_text(text, encoding="utf-8-sig")
+    assert _run("convert", "-q", "bom.ipynb", capsys=capsys) == (0, "", "")

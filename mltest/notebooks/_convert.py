@@ -51,14 +51,15 @@ def convert_notebook(
         return Conversion(notebook, target, "skipped", message)
     try:
         module = build_module(selection)
+        text = header(source_reference(notebook, target), selection_hash(selection), module.body) + module.body
+        compile(text, str(target), "exec", dont_inherit=True)
     except ConversionError as error:
         raise ConversionError(f"{notebook}: {error}") from None
-    text = header(source_reference(notebook, target), selection_hash(selection), module.body) + module.body
-    try:
-        compile(text, str(target), "exec", dont_inherit=True)
     except SyntaxError as error:  # e.g. `await` outside a function; never write what cannot run
         message = f"{notebook}: the converted module does not compile: {error.msg} (line {error.lineno})"
         raise ConversionError(message) from None
+    except (RecursionError, MemoryError):  # `1 + 1 + ...` 20,000 times: deeper than Python's own limits
+        raise ConversionError(f"{notebook}: its code is nested too deeply for Python to convert") from None
     warnings = [f"{notebook}: {warning}" for warning in module.warnings]
     if target.exists():
         existing = read_module(target)

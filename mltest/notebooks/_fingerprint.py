@@ -310,14 +310,17 @@ def _digest(*parts: object) -> str:
 
 
 def fingerprint(body: str) -> tuple[str, str | None]:
-    """``(hash, pruned)`` of a module body: ``pruned`` leaves out the imports it never uses (None if none)."""
+    """``(hash, pruned)`` of a module body: ``pruned`` leaves out the imports it never uses (None if none).
+
+    A body Python cannot parse, or nested deeper than Python's limits, is hashed as text.
+    """
     try:
         tree = ast.parse(body)
         imports, used_names = _survey(tree)
         ordered, of_imports = _comments(body, imports)
-    except (SyntaxError, ValueError, tokenize.TokenError):
+        code = _dump(_Canonical().visit(tree))
+    except (SyntaxError, ValueError, tokenize.TokenError, RecursionError, MemoryError):
         return _digest("unparsable", body), None
-    code = _dump(_Canonical().visit(tree))
     bindings, used = _bindings(imports, used_names)
     full = _digest(code, ordered, of_imports, bindings)
     pruned = _digest(code, ordered, of_imports, used) if used != bindings else None

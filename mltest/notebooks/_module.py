@@ -88,6 +88,8 @@ def _docstring(markdown: str) -> str:
 def _parse_cell(cell: Cell, text: str, origin: list[int]) -> ast.Module:
     try:
         return ast.parse(text)
+    except (RecursionError, MemoryError):
+        raise ConversionError(f"{cell.label}: the cell is nested too deeply for Python to parse") from None
     except SyntaxError as error:
         line = error.lineno or 1
         original = origin[line - 1] if 0 < line <= len(origin) else line

@@ -40,6 +40,11 @@ def _check_cell(label: str, cell: Any) -> None:
         value = cell.get(key, "")
         if not isinstance(value, str) and not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
             raise ValueError(f"{label}: {key!r} is {_kind(value)}: expected text or a list of lines")
+        try:
+            "".join(value).encode("utf-8")
+        except UnicodeEncodeError as error:  # a lone surrogate, such as "\ud800" in the JSON
+            character = error.object[error.start]
+            raise ValueError(f"{label}: {key!r} holds {character!r}, which is not a character") from None
     if "outputs" in cell:
         _expect(f"{label}: 'outputs'", cell["outputs"], list, "a list")
     if "cell_type" in cell:
@@ -68,7 +73,7 @@ def _check(notebook: dict[str, Any]) -> None:
 def read_json(path: Path) -> dict[str, Any]:
     """The raw JSON of a notebook, with an error naming the file when it is not one."""
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        text = Path(path).read_text(encoding="utf-8-sig")  # a byte-order mark from a Windows editor is fine
     except UnicodeDecodeError as error:
         raise NotebookError(f"{path}: not a notebook: not UTF-8 text ({error.reason})") from None
     try:
