@@ -6,7 +6,9 @@ an option (turning the data guard off, or printing the help and passing). :func:
 options only from the start of the command line and stops at the first word that is not one:
 
 * ``--`` ends the options (it is dropped); everything after it is a file;
-* a word that names an existing file or folder is a file, and so is everything after it;
+* a word that names an existing file or folder is a file, and so is everything after it, unless
+  the same word comes again later: then the first one is the hook's own option (from ``args:``)
+  and the later one is the file, so a staged file named like a configured option changes nothing;
 * a word that does not start with ``-`` is a file, and so is everything after it;
 * the value of an option that takes one (``--max-kb 500``) is read as that value, as given.
 
@@ -40,7 +42,8 @@ def split(parser: argparse.ArgumentParser, argv: Sequence[str]) -> tuple[list[st
     i = 0
     while i < len(argv):
         word = argv[i]
-        if os.path.lexists(word) or not word.startswith("-") or word == "-":
+        configured = word in argv[i + 1 :]  # a file of the same name comes later: this one is from args:
+        if (os.path.lexists(word) and not configured) or not word.startswith("-") or word == "-":
             return argv[:i], argv[i:]
         if word == "--":
             return argv[:i], argv[i + 1 :]

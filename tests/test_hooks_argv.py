@@ -66,6 +66,14 @@ def test_split_stops_at_the_first_file_or_at_a_double_dash(repo: Path) -> None:
     assert _argv.split(parser, ["--max-kb=5", "--", "--fix"]) == (["--max-kb=5"], ["--fix"])
     assert _argv.split(parser, ["--allow=*", "--max-kb", "5"]) == ([], ["--allow=*", "--max-kb", "5"])
     assert _argv.split(parser, ["--allow", "--allow=*"]) == (["--allow", "--allow=*"], [])  # a value, as given
+    # A configured option and a staged file of the same name: the first is the option, the second the file.
+    (repo / "--fix").write_text("x")
+    assert _argv.split(parser, ["--fix", "--max-kb", "5", "--fix", "a.csv"]) == (
+        ["--fix", "--max-kb", "5"],
+        ["--fix", "a.csv"],
+    )
+    assert _argv.split(parser, ["--fix", "a.csv"]) == ([], ["--fix", "a.csv"])
+    assert _argv.split(parser, ["--max-kb=5", "--", "--", "a.csv"]) == (["--max-kb=5"], ["--", "a.csv"])
 
 
 def test_data_guard_treats_option_names_as_files(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -80,6 +88,10 @@ def test_data_guard_treats_option_names_as_files(repo: Path, capsys: pytest.Capt
     assert "  --allow=*: large file (684 KB > 500 KB)\n" in out
     assert "  git rm --cached -q -- '--allow=*' --max-kb=999999 model.pkl\n" in out
     assert "--help" not in out  # a small text file: allowed, and no help text either
+    # The configured --max-kb 100 still holds when a staged file is named --max-kb too.
+    (repo / "--max-kb").write_bytes(b"\0" * 200_000)
+    assert data_guard.main(["--max-kb", "100", "--max-kb"]) == 1
+    assert "  --max-kb: large file (195 KB > 100 KB)\n" in capsys.readouterr().out
 
 
 def test_notebook_sync_treats_option_names_as_files(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
