@@ -52,8 +52,9 @@ def run(args: argparse.Namespace) -> int:
     text = render_scorecard(card)
     print(text, end="")
     if args.output:
-        Path(args.output).parent.mkdir(parents=True, exist_ok=True)
-        Path(args.output).write_text(text, encoding="utf-8")
+        from mltest._io import write_text
+
+        write_text(args.output, text)
     if args.min is not None and card.score < args.min:
         weakest = min(card.sections, key=card.sections.get)
         print(
