@@ -90,3 +90,22 @@ def test_spark_string_labels_with_pos_label(spark, credit: pd.DataFrame) -> None
         InvalidArgument, match=r"^y_true and y_pred have 2 classes besides pos_label='good' \('Bad', 'bad'\)"
     ):
         mf.equalized_odds_ratio("risk", "pred", sensitive_features="sex", data=mixed, pos_label="good")
+
+
+def test_spark_several_classes(spark, german_credit: pd.DataFrame) -> None:
+    df = german_credit[["housing", "sex", "purpose"]].copy()
+    rng = np.random.default_rng(1)
+    df["pred"] = np.where(rng.random(len(df)) < 0.7, df["housing"], rng.choice(["own", "rent", "free"], len(df)))
+    sdf = spark.createDataFrame(df)
+    labels = ["own", "rent", "free"]
+    local = mf.equalized_odds_ratio(df["housing"], df["pred"], sensitive_features=df["sex"], labels=labels)
+    remote = mf.equalized_odds_ratio("housing", "pred", sensitive_features="sex", data=sdf, labels=labels)
+    assert abs(local - remote) <= 1e-12
+    gm = mf.group_metrics(
+        "housing", "pred", sensitive_features="sex", data=sdf, metric="precision", labels=labels, pos_label="free"
+    )
+    assert gm.label == "free" and gm.name == "precision[free]"
+    with pytest.raises(InvalidArgument, match=r"^y_true has values that are missing or not in labels: expected every"):
+        mf.equalized_odds_ratio("purpose", "pred", sensitive_features="sex", data=sdf, labels=labels)
+    with pytest.raises(InvalidArgument, match=r"^metric='mean_absolute_error' is not valid: expected one of \["):
+        mf.group_metrics("housing", "pred", sensitive_features="sex", data=sdf, metric="mean_absolute_error")

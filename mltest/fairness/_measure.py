@@ -76,12 +76,17 @@ def rate_metrics(counts: Counts, metrics: list[str], options: Options) -> list[G
             measured = Measured(metric, values, float(rate.of(overall[c])), support, rate.support, label, rate=True)
             if draws is not None:
                 measured = replace(measured, draws=rate.of(draws[:, :, c]), overall_draws=rate.of(overall_draws[:, c]))
-            out.append(summarise(grouping, measured, options))
+            out.append(summarise(grouping, measured, options, family=len(metrics) * len(counts.measured)))
     return out
 
 
-def summarise(grouping: Grouping, measured: Measured, options: Options) -> GroupMetrics:
-    """Judge the groups whose support is large enough; the disparities and intervals among them."""
+def summarise(grouping: Grouping, measured: Measured, options: Options, *, family: int = 1) -> GroupMetrics:
+    """Judge the groups whose support is large enough; the disparities and intervals among them.
+
+    ``family`` disparities are judged together (each rate of each class): each one's interval
+    is at ``1 - (1 - confidence) / family`` (Bonferroni), so that ``confidence`` holds for the
+    check as a whole.
+    """
     values = np.asarray(measured.values, dtype=float)
     judged = (measured.support >= options.min_group_size) & (measured.support > 0) & np.isfinite(values)
     sel = np.flatnonzero(judged)
@@ -94,8 +99,9 @@ def summarise(grouping: Grouping, measured: Measured, options: Options) -> Group
         intervals = _intervals.percentile_interval(measured.draws, options.confidence)
         if len(sel) >= 2:
             support = np.append(measured.support[sel], measured.support.sum()) if measured.rate else None
+            level = 1 - (1 - options.confidence) / family
             diff_ci, ratio_ci = _intervals.disparity_intervals(
-                measured.draws[:, sel], measured.overall_draws, options.method, options.confidence, support
+                measured.draws[:, sel], measured.overall_draws, options.method, level, support
             )
             if measured.rate:  # rates lie in [0, 1], and so do their differences
                 diff_ci = (diff_ci[0], min(diff_ci[1], 1.0))
@@ -121,6 +127,7 @@ def summarise(grouping: Grouping, measured: Measured, options: Options) -> Group
         label=measured.label,
         support=np.asarray(measured.support),
         support_name=measured.support_name,
+        family=family,
     )
 
 

@@ -71,11 +71,21 @@ class ValueMetric:
     finish: Callable[[np.ndarray], np.ndarray] = np.asarray
 
 
+def _absolute_error(t: np.ndarray, p: np.ndarray) -> np.ndarray:
+    error = np.subtract(t, p)
+    return np.abs(error, out=error)  # in place: one array of the data's size, not two
+
+
+def _squared_error(t: np.ndarray, p: np.ndarray) -> np.ndarray:
+    error = np.subtract(t, p)
+    return np.square(error, out=error)
+
+
 # Metrics of numbers (regression targets, scores), by scikit-learn's and fairlearn's names.
 VALUE_METRICS: dict[str, ValueMetric] = {
-    "mean_absolute_error": ValueMetric(lambda t, p: np.abs(t - p)),
-    "mean_squared_error": ValueMetric(lambda t, p: np.square(t - p)),
-    "root_mean_squared_error": ValueMetric(lambda t, p: np.square(t - p), np.sqrt),
+    "mean_absolute_error": ValueMetric(_absolute_error),
+    "mean_squared_error": ValueMetric(_squared_error),
+    "root_mean_squared_error": ValueMetric(_squared_error, np.sqrt),
     "mean_prediction": ValueMetric(lambda t, p: p),
 }
 

@@ -23,6 +23,8 @@ class GroupMetrics:
     ``confidence``, ``intervals`` holds each group's bootstrap interval and
     ``difference_interval``/``ratio_interval`` simultaneous intervals of the disparities.
     ``label`` is the class measured one-vs-rest when ``labels=`` named several (else None).
+    ``family`` is the number of disparities judged together (each rate of each class): each
+    one's interval is at ``1 - (1 - confidence) / family``, so ``confidence`` holds for them all.
     """
 
     metric: str
@@ -45,6 +47,7 @@ class GroupMetrics:
     label: Any = None
     support: np.ndarray | None = None
     support_name: str = "n"
+    family: int = 1
 
     @property
     def name(self) -> str:

@@ -131,9 +131,14 @@ def _counts(rows: list[Any], names: list[str], options: Options, *, need_y_true:
     n_true = n_classes if need_y_true else 1
     cell_rows = np.zeros((len(labels), n_true, n_classes), dtype=np.int64)
     cells = np.zeros((len(labels), n_true, n_classes))
+    standard = options.labels is None and options.pos_label is None  # 0/1 or -1/1: -1 is a negative
+
+    def code(value: int) -> int:
+        return 0 if standard and value == _MINUS_ONE else value
+
     for r in rows:
-        t = 0 if not need_y_true else (0 if r["_t"] == _MINUS_ONE else r["_t"])
-        p = 0 if r["_p"] == _MINUS_ONE else r["_p"]
+        t = code(r["_t"]) if need_y_true else 0
+        p = code(r["_p"])
         g = position[tuple(r[c] for c in names)]
         cell_rows[g, t, p] += r["_n"]
         cells[g, t, p] += r["_w"]

@@ -46,6 +46,7 @@ class _Finding:
     gm: GroupMetrics
     outcome: str
     text: str
+    excess: float = 0.0  # how far beyond its threshold, relative to it (the worst finding is shown first)
 
 
 def _fmt(x: float | None) -> str:
@@ -85,7 +86,8 @@ def _findings(gm: GroupMetrics, limits: Thresholds) -> list[_Finding]:
         head += f"{level}{_fmt(interval[0])} to {_fmt(interval[1])})" if interval else ""
         bound = f"max_difference {limits.max_difference:g}"
         outcome, text = _against(head, gm.difference, interval, bound, limits.max_difference, upper=True)
-        out.append(_Finding(gm, outcome, text))
+        excess = (gm.difference - limits.max_difference) / max(limits.max_difference, 1e-12)
+        out.append(_Finding(gm, outcome, text, excess))
     if limits.min_ratio is not None:
         # A ratio 0/0 means every group has the value 0: the groups are equal.
         value = 1.0 if math.isnan(gm.ratio) else gm.ratio
@@ -94,7 +96,7 @@ def _findings(gm: GroupMetrics, limits: Thresholds) -> list[_Finding]:
         head += f"{level}{_fmt(interval[0])} to {_fmt(interval[1])})" if interval else ""
         bound = f"min_ratio {limits.min_ratio:g}" + (" (four-fifths rule)" if limits.min_ratio == 0.8 else "")
         outcome, text = _against(head, value, interval, bound, limits.min_ratio, upper=False)
-        out.append(_Finding(gm, outcome, text))
+        out.append(_Finding(gm, outcome, text, (limits.min_ratio - value) / max(limits.min_ratio, 1e-12)))
     return out
 
 
@@ -103,11 +105,15 @@ def _shown(findings: list[_Finding], outcome: str) -> str:
     chosen = [f for f in findings if f.outcome == outcome] if outcome != "passed" else findings
     classes = [f.gm.label for f in chosen if f.gm.label is not None]
     if len(set(classes)) > 1:
-        worst = max(chosen, key=lambda f: f.gm.difference if not math.isnan(f.gm.difference) else -1.0).gm.label
+        worst = max(chosen, key=_severity).gm.label
         rest = len({c for c in classes if c != worst})
         chosen = [f for f in chosen if f.gm.label == worst]
         return "; ".join(f.text for f in chosen) + f" (and {rest} more {'class' if rest == 1 else 'classes'})"
     return "; ".join(f.text for f in chosen)
+
+
+def _severity(finding: _Finding) -> float:
+    return -math.inf if math.isnan(finding.excess) else finding.excess
 
 
 def judge(check: str, title: str, metrics: list[GroupMetrics], limits: Thresholds) -> CheckResult:
@@ -117,8 +123,7 @@ def judge(check: str, title: str, metrics: list[GroupMetrics], limits: Threshold
     outcome = "failed" if "failed" in outcomes else "inconclusive" if "inconclusive" in outcomes else "passed"
     word = {"passed": "holds", "failed": "violated", "inconclusive": "inconclusive"}[outcome]
     verdict = f"{title} {word}: {_shown(findings, outcome)}"
-    worst = [f.gm for f in findings if f.outcome == outcome] or metrics
-    worst_gm = max(worst, key=lambda gm: gm.difference if not math.isnan(gm.difference) else -1.0)
+    worst_gm = max((f for f in findings if f.outcome == outcome), key=_severity).gm
     first = metrics[0]
     parts: dict[str, Any] = {"evidence": _evidence(metrics, worst_gm)}
     if outcome != "passed":
@@ -147,9 +152,12 @@ def _evidence(metrics: list[GroupMetrics], worst: GroupMetrics) -> list[str]:
             f"vs {worst.group_name(lo)} (n={int(worst.counts[lo])}) {worst.values[lo]:.4f}; overall {worst.overall:.4f}"
         )
     if first.confidence is not None:
+        each = ""
+        if first.family > 1:
+            each = f"; each of the {first.family} rates' at {1 - (1 - first.confidence) / first.family:.2%}"
         lines.append(
             f"intervals: {first.confidence:.0%}, group-stratified bootstrap, {first.n_resamples} resamples, "
-            f"seed={first.seed} (those of the difference and ratio cover all groups at once)"
+            f"seed={first.seed} (those of the difference and ratio cover all groups at once{each})"
         )
     lines += ["", *_table.text_table(metrics)]
     notes = _table.notes(metrics)
