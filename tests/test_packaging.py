@@ -59,6 +59,9 @@ def test_public_modules_export_what_they_define() -> None:
         "mltest.training",
         "mltest.training.torch",
         "mltest.notebooks",
+        "mltest.monitoring",
+        "mltest.evaluation",
+        "mltest.score",
     ):
         module = importlib.import_module(module_name)
         assert module.__all__, module_name
