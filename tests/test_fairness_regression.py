@@ -123,3 +123,20 @@ def test_bad_input_for_metrics_of_numbers() -> None:
     assert str(info.value) == (
         "y_true has 1 missing value (NaN/None), at rows [1]: drop or impute them before the check"
     )
+
+
+def test_large_groups_draw_from_the_normal_limit_of_the_bayesian_bootstrap(monkeypatch: pytest.MonkeyPatch) -> None:
+    from mltest.fairness import _bootstrap
+
+    rng = np.random.default_rng(0)
+    values = rng.exponential(10.0, 6000)  # skewed, like absolute errors
+    weights = rng.uniform(0.5, 2.0, 6000)
+    group = np.repeat([0, 1, 2], [3000, 2900, 100])
+
+    def intervals(exact_rows: int) -> np.ndarray:
+        monkeypatch.setattr(_bootstrap, "_EXACT_ROWS", exact_rows)
+        sums, totals = _bootstrap.row_draws(values, weights, group, 3, 4000, np.random.default_rng(1))
+        return np.percentile(sums / totals, [2.5, 97.5], axis=0)
+
+    exact, limit = intervals(10**9)[:, :2], intervals(1000)[:, :2]  # the two large groups: exact, then the limit
+    assert np.abs(exact - limit).max() < 0.03 * (exact[1] - exact[0]).min()

@@ -82,3 +82,32 @@ def test_the_failure_names_the_simultaneous_interval() -> None:
     with pytest.raises(CheckFailed) as info:
         mltest.assert_demographic_parity(None, y_pred, sensitive_features=group, confidence=CONFIDENCE, seed=0)
     assert "(those of the difference and ratio cover all groups at once)" in str(info.value)
+
+
+def ratio_verdicts(groups: int, rows: int, rates: list[float]) -> collections.Counter:
+    """The verdict on the ratio (min_ratio 0.8) over SAMPLES samples."""
+    tally = collections.Counter()
+    for seed in range(SAMPLES):
+        y_pred, group = selections(groups, rows, rates, seed)
+        gm = mf.group_metrics(None, y_pred, sensitive_features=group, confidence=CONFIDENCE, seed=seed)
+        lo, hi = gm.ratio_interval
+        assert lo <= gm.ratio <= hi  # the interval holds its point value
+        tally["violated" if hi < 0.8 else "holds" if lo >= 0.8 else "inconclusive"] += 1
+    return tally
+
+
+def test_a_group_nobody_in_which_is_selected_violates_the_ratio() -> None:
+    # The log-scale band of the ratio was unbounded near a rate of 0: "inconclusive" every time.
+    tally = ratio_verdicts(2, 200, [0.0, 0.3])
+    assert tally["violated"] == SAMPLES, tally
+
+
+@pytest.mark.parametrize(("groups", "rate"), [(2, 0.05), (10, 0.05), (40, 0.3)])
+def test_a_fair_model_is_rarely_violated_on_the_ratio(groups: int, rate: float) -> None:
+    tally = ratio_verdicts(groups, 300, [rate] * groups)
+    assert tally["violated"] <= (1 - CONFIDENCE) * SAMPLES, tally
+
+
+def test_a_ratio_exactly_at_the_threshold_is_rarely_violated() -> None:
+    tally = ratio_verdicts(10, 500, [0.04] * 5 + [0.05] * 5)  # the true ratio is 0.8
+    assert tally["violated"] <= (1 - CONFIDENCE) * SAMPLES and tally["holds"] == 0, tally
