@@ -144,12 +144,30 @@ CASES = [
         ),
         "sensitive_features='sexx' is not valid: expected a column of the data ('p', 'sex') (did you mean 'sex'?)",
     ),
+    (
+        "data that is not a frame",
+        lambda: mf.demographic_parity_difference(None, "p", sensitive_features="sex", data=[0, 1]),
+        "data=[0, 1] has type list: expected a DataFrame (pandas, polars or Spark) whose columns the other "
+        "arguments name",
+    ),
+    (
+        "every weight zero",
+        lambda: mf.demographic_parity_difference(None, [0, 1, 0, 1], sensitive_features=AB, sample_weight=[0] * 4),
+        "sample_weight is 0 in every row: expected at least one positive weight",
+    ),
+    (
+        "an infinite prediction",
+        lambda: mf.group_metrics(
+            [1.0, 2.0, 3.0], [1.0, np.inf, -np.inf], sensitive_features=["a", "b", "a"], metric="mean_absolute_error"
+        ),
+        "y_pred has 2 infinite values (inf/-inf), at rows [1, 2]: expected finite numbers",
+    ),
 ]
 
 
 @pytest.mark.parametrize(("call", "message"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
 def test_bad_input_is_named(call, message: str) -> None:
-    with pytest.raises(InvalidArgument) as info:
+    with pytest.raises((InvalidArgument, InvalidArgumentType)) as info:
         call()
     assert str(info.value) == message
 

@@ -16,7 +16,7 @@ from sklearn.preprocessing import StandardScaler
 
 import mltest
 from mltest import fairness as mf
-from mltest.errors import CheckFailed, InvalidArgument
+from mltest.errors import CheckFailed, InvalidArgument, InvalidArgumentType
 
 CRITERIA = [
     "demographic_parity_difference",
@@ -103,6 +103,11 @@ BAD = [
         "(did you mean '>50K'?)",
     ),
     (
+        "a list for the positive class",
+        {"y_true": ["<=50K", ">50K", "<=50K", ">50K"], "y_pred": [">50K"] * 4, "pos_label": [">50K"]},
+        "pos_label=['>50K'] has type list: expected one class (a string, number or boolean), e.g. pos_label='>50K'",
+    ),
+    (
         "three classes",
         {"y_true": ["a", "b", "c", "a"], "y_pred": ["a", "a", "a", "a"], "pos_label": "a"},
         "y_true has 2 distinct values ['b', 'c'] besides pos_label='a': expected two classes, "
@@ -130,6 +135,22 @@ BAD = [
 
 @pytest.mark.parametrize(("kwargs", "message"), [c[1:] for c in BAD], ids=[c[0] for c in BAD])
 def test_bad_labels_are_named(kwargs: dict, message: str) -> None:
-    with pytest.raises(InvalidArgument) as info:
+    with pytest.raises((InvalidArgument, InvalidArgumentType)) as info:
         mf.equalized_odds_difference(sensitive_features=["a", "b", "a", "b"], **kwargs)
     assert str(info.value) == message
+
+
+def test_selection_rate_refuses_a_positive_class_that_no_row_holds() -> None:
+    # a misspelt class would make every prediction a negative: 0.0, silently
+    with pytest.raises(InvalidArgument) as info:
+        mf.selection_rate(["<=50K", ">50K"], ["<=50K", "<=50K"], pos_label=">50k")
+    assert str(info.value) == (
+        "pos_label='>50k' is not valid: expected a class of y_true or y_pred, one of ['<=50K', '>50K'] "
+        "(did you mean '>50K'?)"
+    )
+    with pytest.raises(InvalidArgumentType, match=r"^pos_label=\[1\] has type list: expected one class"):
+        mf.selection_rate([0, 1], [0, 1], pos_label=[1])
+    assert mf.selection_rate([0, 1], [0, 0]) == 0.0  # a class of y_true that nobody is predicted: fairlearn's 0
+    assert mf.selection_rate([0, 0], [0, 0]) == mf.selection_rate(None, [0, 0]) == 0.0
+    with pytest.raises(InvalidArgument, match=r"^pos_label=2 is not valid: expected a class of y_true or y_pred"):
+        mf.selection_rate([0, 1], [0, 0], pos_label=2)

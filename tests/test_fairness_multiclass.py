@@ -164,6 +164,12 @@ BAD = [
         "labels has 'a' more than once: expected distinct classes",
     ),
     (
+        "a class that occurs in no row",
+        {"y_true": ["a", "b", "a", "b"], "y_pred": ["a", "b", "b", "a"], "labels": ["a", "b", "c"]},
+        "labels=['a', 'b', 'c'] is not valid: 'c' occurs in no row of y_true or y_pred; expected classes of "
+        "the data, found ['a', 'b']",
+    ),
+    (
         "pos_label not among labels",
         {"y_true": ["ab", "b", "ab", "b"], "y_pred": ["ab", "b", "ab", "b"], "labels": ["ab", "b"], "pos_label": "abc"},
         "pos_label='abc' is not valid: expected one of labels=['ab', 'b'] (did you mean 'ab'?)",

@@ -140,3 +140,21 @@ def test_large_groups_draw_from_the_normal_limit_of_the_bayesian_bootstrap(monke
 
     exact, limit = intervals(10**9)[:, :2], intervals(1000)[:, :2]  # the two large groups: exact, then the limit
     assert np.abs(exact - limit).max() < 0.03 * (exact[1] - exact[0]).min()
+
+
+def test_a_metric_without_a_finite_value_is_named_not_taken_for_small_groups(diabetes: dict) -> None:
+    # the groups have 200+ rows: "fewer than min_group_size rows" would send the user the wrong way
+    def undefined(y_true: np.ndarray, y_pred: np.ndarray) -> float:
+        return float("nan") if y_true.mean() > 0 else 1.0
+
+    with pytest.raises(CheckFailed) as info:
+        mltest.assert_group_metric(
+            diabetes["y"], diabetes["good"], sensitive_features=diabetes["sex"], metric=undefined
+        )
+    message = str(info.value)
+    assert message.splitlines()[0] == (
+        "group metric inconclusive: undefined: only 0 of 2 groups can be judged (2 where it is not a finite "
+        "number), so no two groups can be compared"
+    )
+    assert "not a finite number (nan), not judged" in message
+    assert "check what undefined returns on each group's rows" in message

@@ -41,7 +41,7 @@ def test_equal_opportunity_with_one_judged_group_is_inconclusive() -> None:
         mltest.assert_equal_opportunity(y_true, y_pred, sensitive_features=group, min_group_size=0)
     assert info.value.result.outcome == "inconclusive"
     assert str(info.value).splitlines()[0] == (
-        "equal opportunity inconclusive: true_positive_rate: only 1 of 2 groups have at least min_group_size=0 "
+        "equal opportunity inconclusive: true_positive_rate: only 1 of 2 groups has at least min_group_size=0 "
         "positives, so no two groups can be compared"
     )
     assert "Likely causes:\n  - fewer than two groups have min_group_size=0 positives (or any)" in str(info.value)

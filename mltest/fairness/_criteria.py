@@ -15,11 +15,13 @@ from __future__ import annotations
 from typing import Any, Literal
 
 import numpy as np
+import pandas as pd
 
 from mltest import _validation
 from mltest.fairness import _inputs
+from mltest.fairness._labels import absent_pos_label
 from mltest.fairness._measure import confusion_counts
-from mltest.fairness._options import Inputs, Options
+from mltest.fairness._options import Inputs, Options, pos_label_value
 from mltest.fairness._options import options as build_options
 from mltest.fairness._rates import difference, rate_values, ratio
 
@@ -38,13 +40,23 @@ _AGGS = ("worst_case", "mean")
 
 
 def selection_rate(y_true: Any, y_pred: Any, *, pos_label: Any = 1, sample_weight: Any = None) -> float:
-    """The (weighted) fraction of predictions equal to ``pos_label``; ``y_true`` is ignored.
+    """The (weighted) fraction of predictions equal to ``pos_label``.
 
-    Same as ``fairlearn.metrics.selection_rate``.
+    Same as ``fairlearn.metrics.selection_rate``, except that a ``pos_label`` that no row holds
+    while ``y_true`` and ``y_pred`` hold two other classes (a misspelt class) is an error, not 0.
     """
+    pos_label = pos_label_value(pos_label)
     pred = _inputs.to_numpy("y_pred", y_pred)
     _inputs.check_length("y_pred", pred, None)
-    selected = pred == pos_label
+    selected = np.asarray(pred == pos_label)
+    if selected.ndim == 0:  # a comparison numpy cannot make elementwise (text with a number)
+        selected = np.zeros(len(pred), dtype=bool)
+    if not selected.any() and y_true is not None:
+        # two classes and neither is pos_label: a misspelt class, not a model that selects nobody
+        true = _inputs.to_numpy("y_true", y_true)
+        found = {"y_true": true, "y_pred": pred}
+        if not np.asarray(true == pos_label).any() and len(pd.unique(np.concatenate([true, pred]))) > 1:
+            raise absent_pos_label(pos_label, found)
     weights = _inputs.as_weights(sample_weight, n=len(pred))
     if weights is None:
         return float(np.count_nonzero(selected) / len(selected))

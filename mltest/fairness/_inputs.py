@@ -41,7 +41,11 @@ class Column:
 def from_data(name: str, value: Any, data: Any) -> Any:
     """With ``data=``, a string argument names a column of it."""
     if data is not None and isinstance(value, str):
-        _validation.columns(name, value, list(getattr(data, "columns", [])))
+        if not hasattr(data, "columns"):
+            raise invalid_type(
+                "data", data, "a DataFrame (pandas, polars or Spark) whose columns the other arguments name"
+            )
+        _validation.columns(name, value, list(data.columns))
         return data[value]
     return value
 
@@ -92,10 +96,12 @@ def missing_rows(array: np.ndarray) -> np.ndarray | None:
     return np.flatnonzero(mask)
 
 
-def missing_error(name: str, where: np.ndarray, advice: str) -> InvalidArgument:
+def missing_error(name: str, where: np.ndarray, advice: str, *, what: str = "missing") -> InvalidArgument:
+    """``name has N <what> values (...), at rows [...]: advice`` (missing: NaN/None; infinite: inf/-inf)."""
     rows = ", ".join(str(int(i)) for i in where[:5]) + (", ..." if len(where) > 5 else "")
-    values = "1 missing value" if len(where) == 1 else f"{len(where)} missing values"
-    return InvalidArgument(f"{name} has {values} (NaN/None), at rows [{rows}]: {advice}")
+    values = f"1 {what} value" if len(where) == 1 else f"{len(where)} {what} values"
+    shown = {"missing": "NaN/None", "infinite": "inf/-inf"}[what]
+    return InvalidArgument(f"{name} has {values} ({shown}), at rows [{rows}]: {advice}")
 
 
 def as_values(name: str, value: Any, *, data: Any = None, n: int | None = None) -> np.ndarray:
@@ -110,6 +116,8 @@ def as_values(name: str, value: Any, *, data: Any = None, n: int | None = None) 
     where = missing_rows(array)
     if where is not None:
         raise missing_error(name, where, "drop or impute them before the check")
+    if name != "sample_weight" and array.dtype.kind == "f" and not np.isfinite(array).all():
+        raise missing_error(name, np.flatnonzero(np.isinf(array)), "expected finite numbers", what="infinite")
     return array
 
 
@@ -127,6 +135,8 @@ def as_weights(value: Any, *, data: Any = None, n: int) -> np.ndarray | None:
     array = as_values("sample_weight", value, data=data, n=n).astype(float, copy=False)
     if not np.isfinite(array).all() or (array < 0).any():
         raise InvalidArgument("sample_weight has negative or infinite values: expected finite weights >= 0")
+    if not array.any():
+        raise InvalidArgument("sample_weight is 0 in every row: expected at least one positive weight")
     return array
 
 

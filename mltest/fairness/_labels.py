@@ -19,7 +19,7 @@ from mltest.errors import InvalidArgument, invalid_argument
 from mltest.fairness._inputs import missing_error, missing_rows
 from mltest.fairness._options import Options
 
-__all__ = ["Labels", "encode", "standard_binary"]
+__all__ = ["Labels", "absent_pos_label", "encode", "standard_binary"]
 
 
 @dataclass(frozen=True)
@@ -43,6 +43,7 @@ def encode(y_true: np.ndarray | None, y_pred: np.ndarray, options: Options) -> L
         classes = options.labels
         true = None if y_true is None else _class_codes("y_true", y_true, classes)
         pred = _class_codes("y_pred", y_pred, classes)
+        _require_every_class(classes, pred, true)
         measured = (classes.index(options.pos_label),) if options.pos_label is not None else range(len(classes))
         return Labels(true, pred, classes, tuple(measured), binary=False)
     if options.pos_label is not None:
@@ -71,6 +72,22 @@ def _class_codes(name: str, array: np.ndarray, classes: tuple[Any, ...]) -> np.n
             f"does not list: {shown}{', ...' if len(values) > 5 else ''}{hint}; expected labels= to list every class"
         )
     return codes
+
+
+def _require_every_class(classes: tuple[Any, ...], pred: np.ndarray, true: np.ndarray | None) -> None:
+    """A class of ``labels=`` that no row holds is an error (a misspelt or foreign class, not a finding)."""
+    seen = np.bincount(pred, minlength=len(classes)) > 0
+    if true is not None:
+        seen |= np.bincount(true, minlength=len(classes)) > 0
+    if seen.all():
+        return
+    absent = [c for c, s in zip(classes, seen, strict=True) if not s]
+    found = [c for c, s in zip(classes, seen, strict=True) if s]
+    where = "y_true or y_pred" if true is not None else "y_pred"
+    raise InvalidArgument(
+        f"labels={list(classes)} is not valid: {', '.join(map(repr, absent))} "
+        f"{'occurs' if len(absent) == 1 else 'occur'} in no row of {where}; expected classes of the data, found {found}"
+    )
 
 
 def standard_binary(name: str, array: np.ndarray) -> np.ndarray:
@@ -148,13 +165,7 @@ def _binary_pair(
     arrays = {"y_true": y_true, "y_pred": y_pred} if y_true is not None else {"y_pred": y_pred}
     positives = {name: _positive(name, array, pos_label) for name, array in arrays.items()}
     if not any(p.any() for p in positives.values()):
-        found = pd.unique(np.concatenate([a[:1_000_000].astype(object) for a in arrays.values()]))
-        raise invalid_argument(
-            "pos_label",
-            pos_label,
-            f"a class of {' or '.join(arrays)}, one of {_shown(_sorted(found))}",
-            choices=[str(v) for v in found],
-        )
+        raise absent_pos_label(pos_label, arrays)
     others = {name: _other(name, arrays[name], positives[name], pos_label) for name in arrays}
     true_other, pred_other = others.get("y_true", _NO_OTHER), others["y_pred"]
     if _NO_OTHER not in (true_other, pred_other) and not true_other == pred_other:
@@ -165,6 +176,17 @@ def _binary_pair(
     true = positives["y_true"].view(np.int8) if y_true is not None else None
     other = true_other if pred_other is _NO_OTHER else pred_other
     return true, positives["y_pred"].view(np.int8), None if other is _NO_OTHER else other
+
+
+def absent_pos_label(pos_label: Any, arrays: dict[str, np.ndarray]) -> InvalidArgument:
+    """The error for a ``pos_label`` that no row of ``arrays`` holds (a misspelt class), with did-you-mean."""
+    found = pd.unique(np.concatenate([a[:1_000_000].astype(object) for a in arrays.values()]))
+    return invalid_argument(
+        "pos_label",
+        pos_label,
+        f"a class of {' or '.join(arrays)}, one of {_shown(_sorted(found))}",
+        choices=[str(v) for v in found],
+    )
 
 
 def _shown(uniques: np.ndarray) -> str:

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from mltest import _settings, _validation
-from mltest.errors import InvalidArgument, invalid_argument
+from mltest.errors import InvalidArgument, invalid_argument, invalid_type
 
-__all__ = ["METHODS", "Inputs", "Options", "options"]
+__all__ = ["METHODS", "Inputs", "Options", "options", "pos_label_value"]
 
 METHODS = ("between_groups", "to_overall")
 
@@ -62,9 +62,16 @@ def options(
         confidence=confidence,
         n_resamples=_validation.number("n_resamples", n_resamples, low=10, integer=True),
         seed=_settings.resolve_seed(seed) if confidence is not None else _validation.seed("seed", seed),
-        pos_label=pos_label,
+        pos_label=pos_label_value(pos_label),
         labels=_labels(labels, pos_label),
     )
+
+
+def pos_label_value(pos_label: Any) -> Any:
+    """One class: a string, number or boolean (a list would compare element by element)."""
+    if isinstance(pos_label, (str, bytes)) or not (hasattr(pos_label, "__iter__") or hasattr(pos_label, "__len__")):
+        return pos_label
+    raise invalid_type("pos_label", pos_label, "one class (a string, number or boolean), e.g. pos_label='>50K'")
 
 
 def _labels(labels: Any, pos_label: Any) -> tuple[Any, ...] | None:

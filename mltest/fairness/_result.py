@@ -68,11 +68,19 @@ class GroupMetrics:
             return str(label[0])
         return ", ".join(f"{c}={v}" for c, v in zip(self.columns, label, strict=True))
 
+    @property
+    def undefined(self) -> np.ndarray:
+        """Groups with enough rows whose value is not a finite number (a metric undefined there)."""
+        support = np.asarray(self.counts if self.support is None else self.support)
+        return (support >= self.min_group_size) & (support > 0) & ~np.isfinite(self.values)
+
     def note(self, i: int) -> str:
         """Why group ``i`` is not judged ("" when it is)."""
         if self.judged[i]:
             return ""
         support = int(self.counts[i] if self.support is None else self.support[i])
+        if self.undefined[i]:
+            return f"not a finite number ({self.values[i]})"
         if support == 0:
             return f"no {self.support_name.replace('_', ' ')}"
         if self.support_name == "n":

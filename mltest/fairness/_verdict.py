@@ -73,11 +73,17 @@ def _findings(gm: GroupMetrics, limits: Thresholds) -> list[_Finding]:
     judged = int(gm.judged.sum())
     if judged < 2:
         rows = "rows" if gm.support_name == "n" else gm.support_name.replace("_", " ")
-        text = (
-            f"{gm.name}: only {judged} of {len(gm.groups)} groups have at least "
-            f"min_group_size={gm.min_group_size} {rows}, so no two groups can be compared"
-        )
-        return [_Finding(gm, "inconclusive", text)]
+        undefined = int(gm.undefined.sum())
+        if undefined:
+            small = len(gm.groups) - judged - undefined
+            why = f"{undefined} where it is not a finite number"
+            why += f", {small} with fewer than min_group_size={gm.min_group_size} {rows}" if small else ""
+            text = f"{gm.name}: only {judged} of {len(gm.groups)} groups can be judged ({why})"
+        else:
+            verb = "has" if judged == 1 else "have"
+            text = f"{gm.name}: only {judged} of {len(gm.groups)} groups {verb} at least "
+            text += f"min_group_size={gm.min_group_size} {rows}"
+        return [_Finding(gm, "inconclusive", text + ", so no two groups can be compared")]
     level = f" ({gm.confidence:.0%} interval " if gm.confidence is not None else ""
     out = []
     if limits.max_difference is not None:
@@ -166,6 +172,8 @@ def _evidence(metrics: list[GroupMetrics], worst: GroupMetrics) -> list[str]:
         groups = "1 group" if unjudged == 1 else f"{unjudged} groups"
         if all(n.startswith("too small") for n in notes if n):
             lines += ["", f"{groups} with fewer than min_group_size={first.min_group_size} rows shown but not judged."]
+        elif all(n.startswith("not a finite number") for n in notes if n):
+            lines += ["", f"{groups} where the metric is not a finite number shown but not judged."]
         else:
             lines += ["", f"{groups} shown but not judged: a rate is judged where a group has min_group_size="
                       f"{first.min_group_size} (and at least one) of the rows it is a share of (the positives for a "
@@ -178,12 +186,23 @@ def _advice(outcome: str, findings: list[_Finding], limits: Thresholds) -> dict[
     confidence = findings[0].gm.confidence
     if outcome == "inconclusive":
         too_few = [f.gm for f in findings if int(f.gm.judged.sum()) < 2]
-        if too_few:
+        if too_few and too_few[0].undefined.any():
+            gm = too_few[0]
+            causes = [f"{gm.metric} is not a finite number (nan or inf) in {int(gm.undefined.sum())} groups"]
+            fixes = [
+                f"check what {gm.metric} returns on each group's rows (a score can be undefined, e.g. r2_score of a "
+                "constant target)",
+                "choose a metric defined on every group",
+            ]
+        elif too_few:
             gm = too_few[0]
             rows = "rows" if gm.support_name == "n" else gm.support_name.replace("_", " ")
             causes = [f"fewer than two groups have min_group_size={gm.min_group_size} {rows} (or any), so "
                       f"{gm.name} cannot be compared"]  # fmt: skip
-            fixes = [f"collect more {rows} for the groups marked in the table", "lower min_group_size"]
+            fixes = [
+                f"collect more {rows} for the groups marked in the table",
+                "lower min_group_size (this call's argument, or fairness_min_group_size in [tool.mltest])",
+            ]
         else:
             causes = ["groups too small for this confidence, or a gap too close to the threshold to tell"]
             fixes = [
