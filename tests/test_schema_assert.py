@@ -48,14 +48,22 @@ def test_every_failure_is_listed_in_one_message(german_credit: pandas.DataFrame)
     with pytest.raises(mltest.CheckFailed) as caught:
         mltest.assert_schema(corrupt(german_credit), SCHEMA)
     assert str(caught.value) == (
-        "5 schema checks failed in 4 columns (6 of 1000 rows fail):\n"
-        "  column 'risk': column_in_dataframe: column is missing\n"
-        "  column 'sex': isin(['female', 'male']) fails for 2 rows: 'unknown'\n"
-        "  column 'credit_amount': not_nullable fails for 1 row: null\n"
-        "  column 'credit_amount': dtype: expected int64, got float64\n"
-        "  column 'age': in_range(18, 100) fails for 3 rows: 200, 300, -1\n"
-        "If the data is right and the schema too strict, loosen the check in the schema "
-        "(e.g. widen in_range, add isin values, set nullable: true)."
+        "5 schema checks failed in 4 columns (6 of 1000 rows fail)\n\n"
+        "    column 'risk': column_in_dataframe: column is missing\n"
+        "    column 'sex': isin(['female', 'male']) fails for 2 rows: 'unknown'\n"
+        "    column 'credit_amount': not_nullable fails for 1 row: null\n"
+        "    column 'credit_amount': dtype: expected int64, got float64\n"
+        "    column 'age': in_range(18, 100) fails for 3 rows: 200, 300, -1\n"
+        "\n"
+        "Likely causes:\n"
+        "  - the data changed: a new source or extract, a bug upstream, a unit or encoding change\n"
+        "  - the schema was inferred from data that did not show every valid value\n"
+        "What to change:\n"
+        "  - if the values are wrong, fix the data where it is made\n"
+        "  - if the data is right and the schema too strict, loosen the check in the schema "
+        "(e.g. widen in_range, add isin values, set nullable: true) or infer it again "
+        "with `mltest schema infer DATA -o SCHEMA`\n"
+        "To waive this check: delete the check from the schema file (one line under its column)."
     )
     result = caught.value.result
     assert result.outcome == "failed"
@@ -76,13 +84,13 @@ def test_every_failure_is_listed_in_one_message(german_credit: pandas.DataFrame)
 
 def test_a_few_distinct_failure_cases_are_shown(german_credit: pandas.DataFrame) -> None:
     schema = pa.DataFrameSchema({"age": pa.Column("int64", pa.Check.lt(30))})
-    with pytest.raises(mltest.CheckFailed, match=r"^1 schema check failed in 1 column \(629 of 1000 rows fail\):\n"):
+    with pytest.raises(mltest.CheckFailed, match=r"^1 schema check failed in 1 column \(629 of 1000 rows fail\)\n\n"):
         mltest.assert_schema(german_credit, schema)
     try:
         mltest.assert_schema(german_credit, schema)
     except mltest.CheckFailed as error:
-        line = str(error).splitlines()[1]
-    assert line == "  column 'age': less_than(30) fails for 629 rows: 67, 49, 45, 53, 35, ..."
+        line = str(error).splitlines()[2]
+    assert line == "    column 'age': less_than(30) fails for 629 rows: 67, 49, 45, 53, 35, ..."
 
 
 def test_nulls_in_a_column_that_had_none(german_credit: pandas.DataFrame) -> None:
@@ -90,7 +98,7 @@ def test_nulls_in_a_column_that_had_none(german_credit: pandas.DataFrame) -> Non
     bad.loc[[4, 8], "sex"] = None
     with pytest.raises(mltest.CheckFailed) as caught:
         mltest.assert_schema(bad, SCHEMA)
-    assert "  column 'sex': not_nullable fails for 2 rows: null\n" in str(caught.value)
+    assert "    column 'sex': not_nullable fails for 2 rows: null\n" in str(caught.value)
 
 
 def test_polars_data_against_a_polars_schema(german_credit: pandas.DataFrame) -> None:
@@ -102,13 +110,14 @@ def test_polars_data_against_a_polars_schema(german_credit: pandas.DataFrame) ->
     with pytest.raises(mltest.CheckFailed) as caught:
         mltest.assert_schema(bad, schema)
     # polars failure cases carry no row index, so the headline counts rows checked
-    assert str(caught.value).splitlines()[:6] == [
-        "5 schema checks failed in 4 columns (1000 rows checked):",
-        "  column 'risk': column_in_dataframe: column is missing",
-        "  column 'sex': isin(['female', 'male']) fails for 2 rows: 'unknown'",
-        "  column 'credit_amount': not_nullable fails for 1 row: null",
-        "  column 'credit_amount': dtype: expected Int64, got Float64",
-        "  column 'age': in_range(14, 80) fails for 3 rows: 200, 300, -1",
+    assert str(caught.value).splitlines()[:7] == [
+        "5 schema checks failed in 4 columns (1000 rows checked)",
+        "",
+        "    column 'risk': column_in_dataframe: column is missing",
+        "    column 'sex': isin(['female', 'male']) fails for 2 rows: 'unknown'",
+        "    column 'credit_amount': not_nullable fails for 1 row: null",
+        "    column 'credit_amount': dtype: expected Int64, got Float64",
+        "    column 'age': in_range(14, 80) fails for 3 rows: 200, 300, -1",
     ]
 
 
@@ -136,7 +145,7 @@ def test_schema_file_path_is_named_in_message_and_figures(german_credit: pandas.
     assert result.figures["schema"] == str(path)
     assert result.message == f"1000 rows x 10 columns match the schema {path}"
     with pytest.raises(
-        mltest.CheckFailed, match=f"^5 schema checks failed in 4 columns \\(6 of 1000 rows fail\\); schema {path}:"
+        mltest.CheckFailed, match=f"^5 schema checks failed in 4 columns \\(6 of 1000 rows fail\\); schema {path}\n"
     ):
         mltest.assert_schema(corrupt(german_credit), path)
 
@@ -156,7 +165,7 @@ def test_a_frame_wide_check_is_reported(german_credit: pandas.DataFrame) -> None
     schema = pa.DataFrameSchema(checks=pa.Check(lambda df: df["duration"] < 48, error="duration < 48"))
     with pytest.raises(mltest.CheckFailed) as caught:
         mltest.assert_schema(german_credit, schema)
-    assert str(caught.value).splitlines()[1].startswith("  frame: duration < 48 fails for ")
+    assert str(caught.value).splitlines()[2].startswith("    frame: duration < 48 fails for ")
 
 
 @pytest.mark.parametrize(
@@ -211,9 +220,10 @@ def test_strict_schemas_and_uniqueness() -> None:
     )
     with pytest.raises(mltest.CheckFailed) as caught:
         mltest.assert_schema(frame, schema)
-    assert str(caught.value).splitlines()[:4] == [
-        "3 schema checks failed in 3 columns (3 of 3 rows fail):",
-        "  column 'extra': column_in_schema: column is not in the schema (strict)",
-        "  column 'id': field_uniqueness fails for 2 rows: 1",
-        "  column 'code': str_matches('^[xy]$') fails for 1 row: 'z'",
+    assert str(caught.value).splitlines()[:5] == [
+        "3 schema checks failed in 3 columns (3 of 3 rows fail)",
+        "",
+        "    column 'extra': column_in_schema: column is not in the schema (strict)",
+        "    column 'id': field_uniqueness fails for 2 rows: 1",
+        "    column 'code': str_matches('^[xy]$') fails for 1 row: 'z'",
     ]

@@ -30,10 +30,11 @@ def test_broken_data_exits_1_with_every_failure(
     broken.to_csv(path, index=False)
     assert main(["schema", "check", str(path), str(SCHEMA)]) == 1
     out, err = capsys.readouterr()
-    assert out.splitlines()[:3] == [
-        f"{path}: 2 schema checks failed in 2 columns (3 of 1000 rows fail); schema {SCHEMA}:",
-        "  column 'sex': isin(['female', 'male']) fails for 1 row: 'x'",
-        "  column 'age': in_range(14, 80) fails for 2 rows: 670, 5",
+    assert out.splitlines()[:4] == [
+        f"{path}: 2 schema checks failed in 2 columns (3 of 1000 rows fail); schema {SCHEMA}",
+        "",
+        "    column 'sex': isin(['female', 'male']) fails for 1 row: 'x'",
+        "    column 'age': in_range(14, 80) fails for 2 rows: 670, 5",
     ]
     assert err == ""
 

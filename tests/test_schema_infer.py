@@ -42,27 +42,27 @@ def set_values(column: str, rows: list[int], value: object) -> Callable[[pandas.
 CORRUPTIONS = {
     "a new category": (
         set_values("housing", [10, 20], "castle"),
-        "  column 'housing': isin(['free', 'own', 'rent']) fails for 2 rows: 'castle'",
+        "    column 'housing': isin(['free', 'own', 'rent']) fails for 2 rows: 'castle'",
     ),
     "a value far outside the seen range": (
         set_values("age", [0], 250),
-        "  column 'age': in_range(14, 80) fails for 1 row: 250",
+        "    column 'age': in_range(14, 80) fails for 1 row: 250",
     ),
     "a negative amount": (
         set_values("credit_amount", [1], -500),
-        "  column 'credit_amount': in_range(0, 20241) fails for 1 row: -500",
+        "    column 'credit_amount': in_range(0, 20241) fails for 1 row: -500",
     ),
     "nulls in a text column that had none": (
         set_values("purpose", [3, 4, 5], None),
-        "  column 'purpose': not_nullable fails for 3 rows: null",
+        "    column 'purpose': not_nullable fails for 3 rows: null",
     ),
     "a changed dtype": (
         lambda frame: frame.assign(duration=frame["duration"].astype("float64")),
-        "  column 'duration': dtype: expected int64, got float64",
+        "    column 'duration': dtype: expected int64, got float64",
     ),
     "a missing column": (
         lambda frame: frame.drop(columns=["sex"]),
-        "  column 'sex': column_in_dataframe: column is missing",
+        "    column 'sex': column_in_dataframe: column is missing",
     ),
 }
 
@@ -82,9 +82,9 @@ def test_nulls_in_an_integer_column_fail_on_dtype_and_nullability(
 ) -> None:
     with pytest.raises(mltest.CheckFailed) as caught:
         mltest.assert_schema(set_values("age", [7], None)(german_credit), schema_file)
-    assert str(caught.value).splitlines()[1:3] == [
-        "  column 'age': not_nullable fails for 1 row: null",
-        "  column 'age': dtype: expected int64, got float64",
+    assert str(caught.value).splitlines()[2:4] == [
+        "    column 'age': not_nullable fails for 1 row: null",
+        "    column 'age': dtype: expected int64, got float64",
     ]
 
 

@@ -125,8 +125,8 @@ def test_a_failure_reads_the_same_under_both(
     code, out, err = mltest_here(capsys, "schema", "check", broken_csv, schema)
     checked = mltest_there(other_python, "schema", "check", broken_csv, schema, cwd=tmp_path)
     assert (code, out, err) == (checked.returncode, checked.stdout, checked.stderr)
-    assert out.splitlines()[1:4] == [
-        "  column 'sex': isin(['female', 'male']) fails for 1 row: 'x'",
-        "  column 'duration': dtype: expected int64, got str",
-        "  column 'age': in_range(14, 80) fails for 2 rows: 670, 5",
+    assert out.splitlines()[2:5] == [
+        "    column 'sex': isin(['female', 'male']) fails for 1 row: 'x'",
+        "    column 'duration': dtype: expected int64, got str",
+        "    column 'age': in_range(14, 80) fails for 2 rows: 670, 5",
     ]

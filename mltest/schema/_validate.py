@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from mltest._message import compose
 from mltest.report import CheckResult, conclude
 from mltest.schema._backend import pandera_api, quiet, schema_api, to_api, wrong_type
 from mltest.schema._files import cached_schema
@@ -186,26 +187,36 @@ def _show(value: Any) -> str:
 def _message(failures: list[_Failure], figures: dict[str, Any]) -> str:
     n = len(failures)
     columns = figures["failing_columns"]
-    head = f"{n} schema check{'s' if n != 1 else ''} failed"
+    verdict = f"{n} schema check{'s' if n != 1 else ''} failed"
     if columns:
-        head += f" in {columns} column{'s' if columns != 1 else ''}"
+        verdict += f" in {columns} column{'s' if columns != 1 else ''}"
     if "failing_rows" in figures:
-        head += f" ({figures['failing_rows']} of {figures['rows']} rows fail)"
+        verdict += f" ({figures['failing_rows']} of {figures['rows']} rows fail)"
     elif figures["rows"]:
-        head += f" ({figures['rows']} rows checked)"
+        verdict += f" ({figures['rows']} rows checked)"
     if "schema" in figures:
-        head += f"; schema {figures['schema']}"
-    lines = [head + ":"]
+        verdict += f"; schema {figures['schema']}"
+    evidence = []
     for f in failures:
         where = f"column {f.column!r}" if f.column is not None else "frame"
         if f.rows is None:
-            lines.append(f"  {where}: {f.check}: {f.detail}")
+            evidence.append(f"{where}: {f.check}: {f.detail}")
         else:
             cases = ", ".join(_show(v) for v in f.examples)
             more = ", ..." if len(f.examples) == EXAMPLES and f.rows > EXAMPLES else ""
-            lines.append(f"  {where}: {f.check} fails for {f.rows} row{'s' if f.rows != 1 else ''}: {cases}{more}")
-    lines.append(
-        "If the data is right and the schema too strict, loosen the check in the schema "
-        "(e.g. widen in_range, add isin values, set nullable: true)."
+            evidence.append(f"{where}: {f.check} fails for {f.rows} row{'s' if f.rows != 1 else ''}: {cases}{more}")
+    return compose(
+        verdict,
+        evidence=evidence,
+        causes=(
+            "the data changed: a new source or extract, a bug upstream, a unit or encoding change",
+            "the schema was inferred from data that did not show every valid value",
+        ),
+        fixes=(
+            "if the values are wrong, fix the data where it is made",
+            "if the data is right and the schema too strict, loosen the check in the schema "
+            "(e.g. widen in_range, add isin values, set nullable: true) or infer it again "
+            "with `mltest schema infer DATA -o SCHEMA`",
+        ),
+        waive="delete the check from the schema file (one line under its column).",
     )
-    return "\n".join(lines)
