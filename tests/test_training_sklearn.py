@@ -297,6 +297,19 @@ def test_fit_preserves_numpy_input() -> None:
 # bad arguments
 
 
+class _Constant:
+    """fit and predict, but not derived from BaseEstimator: scikit-learn cannot clone or score it."""
+
+    def fit(self, X, y):
+        return self
+
+    def predict(self, X):
+        return np.zeros(len(X), dtype=int)
+
+    def __repr__(self) -> str:
+        return "<_Constant>"
+
+
 @pytest.mark.parametrize(
     ("call", "error", "message"),
     [
@@ -310,6 +323,13 @@ def test_fit_preserves_numpy_input() -> None:
             lambda X, y: assert_learns("logistic", X, y),
             mltest.InvalidArgumentType,
             "estimator='logistic' has type str: expected a scikit-learn style estimator with fit and predict methods",
+        ),
+        (
+            lambda X, y: assert_learns(_Constant(), X, y),
+            mltest.InvalidArgumentType,
+            "estimator=<_Constant> has type _Constant: expected a scikit-learn estimator: derive the class from "
+            "sklearn.base.BaseEstimator (with ClassifierMixin or RegressorMixin), which gives it get_params and "
+            "the tags the checks use",
         ),
         (
             lambda X, y: assert_learns(Ridge(), X, y[:10]),

@@ -39,6 +39,15 @@ def check_estimator(estimator: Any) -> None:
         raise invalid_type("estimator", estimator, f"an estimator instance such as {estimator.__name__}(), not a class")
     if not (callable(getattr(estimator, "fit", None)) and callable(getattr(estimator, "predict", None))):
         raise invalid_type("estimator", estimator, "a scikit-learn style estimator with fit and predict methods")
+    # The checks clone the estimator, and scikit-learn's scorers read its tags: both come with
+    # BaseEstimator, and without them scikit-learn fails deep inside with an AttributeError.
+    if not (hasattr(estimator, "get_params") and hasattr(estimator, "__sklearn_tags__")):
+        raise invalid_type(
+            "estimator",
+            estimator,
+            "a scikit-learn estimator: derive the class from sklearn.base.BaseEstimator (with "
+            "ClassifierMixin or RegressorMixin), which gives it get_params and the tags the checks use",
+        )
 
 
 def n_rows(name: str, data: Any) -> int:
