@@ -109,3 +109,18 @@ def test_spark_several_classes(spark, german_credit: pd.DataFrame) -> None:
         mf.equalized_odds_ratio("purpose", "pred", sensitive_features="sex", data=sdf, labels=labels)
     with pytest.raises(InvalidArgument, match=r"^metric='mean_absolute_error' is not valid: expected one of \["):
         mf.group_metrics("housing", "pred", sensitive_features="sex", data=sdf, metric="mean_absolute_error")
+    with pytest.raises(InvalidArgument) as info:  # as locally: a class that no row holds
+        mf.equalized_odds_ratio("housing", "pred", sensitive_features="sex", data=sdf, labels=[*labels, "boat"])
+    assert str(info.value) == (
+        "labels=['own', 'rent', 'free', 'boat'] is not valid: 'boat' occurs in no row of y_true or y_pred; "
+        "expected classes of the data, found ['own', 'rent', 'free']"
+    )
+    with pytest.raises(InvalidArgument, match=r"^sample_weight is 0 in every row: expected at least one positive"):
+        mf.demographic_parity_difference(
+            None,
+            "housing",
+            sensitive_features="sex",
+            data=sdf.withColumn("w", sdf["pred"].isNull().cast("double")),
+            sample_weight="w",
+            labels=labels,
+        )

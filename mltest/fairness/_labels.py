@@ -19,7 +19,7 @@ from mltest.errors import InvalidArgument, invalid_argument
 from mltest.fairness._inputs import missing_error, missing_rows
 from mltest.fairness._options import Options
 
-__all__ = ["Labels", "absent_pos_label", "encode", "standard_binary"]
+__all__ = ["Labels", "absent_pos_label", "encode", "require_every_class", "standard_binary"]
 
 
 @dataclass(frozen=True)
@@ -43,7 +43,7 @@ def encode(y_true: np.ndarray | None, y_pred: np.ndarray, options: Options) -> L
         classes = options.labels
         true = None if y_true is None else _class_codes("y_true", y_true, classes)
         pred = _class_codes("y_pred", y_pred, classes)
-        _require_every_class(classes, pred, true)
+        require_every_class(classes, pred, true)
         measured = (classes.index(options.pos_label),) if options.pos_label is not None else range(len(classes))
         return Labels(true, pred, classes, tuple(measured), binary=False)
     if options.pos_label is not None:
@@ -74,7 +74,7 @@ def _class_codes(name: str, array: np.ndarray, classes: tuple[Any, ...]) -> np.n
     return codes
 
 
-def _require_every_class(classes: tuple[Any, ...], pred: np.ndarray, true: np.ndarray | None) -> None:
+def require_every_class(classes: tuple[Any, ...], pred: np.ndarray, true: np.ndarray | None) -> None:
     """A class of ``labels=`` that no row holds is an error (a misspelt or foreign class, not a finding)."""
     seen = np.bincount(pred, minlength=len(classes)) > 0
     if true is not None:

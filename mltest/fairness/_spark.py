@@ -16,6 +16,7 @@ import numpy as np
 from mltest import _validation
 from mltest.errors import InvalidArgument, invalid_argument, invalid_type
 from mltest.fairness._counts import Counts, require_two_groups
+from mltest.fairness._labels import require_every_class
 from mltest.fairness._options import Inputs, Options
 
 __all__ = ["count"]
@@ -93,10 +94,15 @@ def _check_rows(rows: list[Any], names: list[str], options: Options, *, read_tru
             if options.pos_label is not None:
                 raise InvalidArgument(f"{label} has missing values (null): drop those rows before the check")
             raise InvalidArgument(f"{label} has values other than 0/1 or -1/1 (or missing values): {_BINARY}")
+    if options.labels is not None:
+        seen = [np.array(sorted({r[key] for r in rows})) for key in (("_p", "_t") if read_true else ("_p",))]
+        require_every_class(options.labels, seen[0], seen[1] if read_true else None)
     if options.pos_label is not None and options.labels is None:
         _check_other_class(rows, options.pos_label)
     if any(r["_bad_w"] for r in rows):
         raise InvalidArgument("sample_weight has negative or missing values: expected finite weights >= 0")
+    if not any(r["_w"] for r in rows):
+        raise InvalidArgument("sample_weight is 0 in every row: expected at least one positive weight")
     missing = [r for r in rows if any(r[c] is None for c in names)]
     if missing:
         n = sum(r["_n"] for r in missing)
