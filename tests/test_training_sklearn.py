@@ -297,6 +297,16 @@ def test_fit_preserves_numpy_input() -> None:
 # bad arguments
 
 
+class _NoClasses(ClassifierMixin, BaseEstimator):
+    """A classifier whose fit forgets classes_, which scikit-learn's scorers read."""
+
+    def fit(self, X, y):
+        return self
+
+    def predict(self, X):
+        return np.zeros(len(X), dtype=int)
+
+
 class _Constant:
     """fit and predict, but not derived from BaseEstimator: scikit-learn cannot clone or score it."""
 
@@ -330,6 +340,13 @@ class _Constant:
             "estimator=<_Constant> has type _Constant: expected a scikit-learn estimator: derive the class from "
             "sklearn.base.BaseEstimator (with ClassifierMixin or RegressorMixin), which gives it get_params and "
             "the tags the checks use",
+        ),
+        (
+            lambda X, y: assert_learns(_NoClasses(), X, y),
+            mltest.InvalidArgument,
+            "estimator=_NoClasses() is not valid: expected a fitted model that the 'balanced_accuracy' scorer can "
+            "score; it raised AttributeError: '_NoClasses' object has no attribute 'classes_' (a classifier's fit "
+            "must set classes_, as scikit-learn's do)",
         ),
         (
             lambda X, y: assert_learns(Ridge(), X, y[:10]),

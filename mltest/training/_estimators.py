@@ -25,6 +25,7 @@ __all__ = [
     "richest_predictions",
     "row_label",
     "scalar",
+    "score",
     "scorer_for",
     "split",
     "task",
@@ -141,6 +142,19 @@ def fit_clone(estimator: Any, X: Any, y: Any, *, params: dict[str, Any] | None =
             "estimator",
             estimator,
             f"an estimator that can be fitted on X and y; {type(model).__name__}.fit raised {describe_error(error)}",
+        ) from error
+
+
+def score(scorer: Any, metric: str, model: Any, X: Any, y: Any) -> float:
+    """``scorer(model, X, y)``; an error from scoring the fitted model names the estimator."""
+    try:
+        return float(scorer(model, X, y))
+    except MODEL_ERRORS as error:
+        raise invalid_argument(
+            "estimator",
+            model,
+            f"a fitted model that the {metric!r} scorer can score; it raised {describe_error(error)} "
+            "(a classifier's fit must set classes_, as scikit-learn's do)",
         ) from error
 
 

@@ -25,6 +25,9 @@ from mltest.training._estimators import (
     split,
     task,
 )
+from mltest.training._estimators import (
+    score as score_model,
+)
 
 __all__ = ["DEFAULT_METRICS", "assert_learns"]
 
@@ -73,7 +76,7 @@ def assert_learns(
     model = fit_clone(estimator, X_train, y_train)
     baseline = DummyClassifier(strategy="prior") if classifier else DummyRegressor(strategy="mean")
     baseline.fit(X_train, y_train)
-    score = float(scorer(model, X_test, y_test))
+    score = score_model(scorer, metric, model, X_test, y_test)
     baseline_score = float(scorer(baseline, X_test, y_test))
     n_test = n_rows("X_test", X_test)
     name, baseline_name = estimator_name(estimator), type(baseline).__name__

@@ -37,6 +37,9 @@ from mltest.training._estimators import (
     split,
     task,
 )
+from mltest.training._estimators import (
+    score as score_model,
+)
 from mltest.training._relax import relaxed_params
 
 __all__ = ["DEFAULT_SAMPLE", "assert_can_overfit"]
@@ -120,7 +123,7 @@ def assert_can_overfit(
         X_small, y_small = X, y
     limits = relaxed_params(estimator)
     model = _fit_sample(estimator, X_small, y_small, limits if relax else {})
-    score = float(scorer(model, X_small, y_small))
+    score = score_model(scorer, metric, model, X_small, y_small)
     size = n_rows("X", X_small)
     figures = {"task": kind, "metric": metric, "score": score, "min_score": min_score, "n_samples": size}
     figures |= {"seed": seed, "relaxed": _listed(limits) if relax else ""}
