@@ -151,6 +151,16 @@ CASES = [
         "arguments name",
     ),
     (
+        "column names without data",
+        lambda: mf.demographic_parity_difference(None, [0, 1, 0, 1], sensitive_features=["sex"]),
+        "sensitive_features=['sex'] is not valid: expected one value per row (4), or column names together with data=",
+    ),
+    (
+        "a set of predictions",
+        lambda: mf.demographic_parity_difference(None, {0, 1}, sensitive_features=AB),
+        "y_pred={0, 1} has type set: expected an array-like of one value per row",
+    ),
+    (
         "every weight zero",
         lambda: mf.demographic_parity_difference(None, [0, 1, 0, 1], sensitive_features=AB, sample_weight=[0] * 4),
         "sample_weight is 0 in every row: expected at least one positive weight",
@@ -220,3 +230,13 @@ def test_caller_arrays_are_left_untouched() -> None:
         mf.demographic_parity_difference(None, y_pred, sensitive_features=sensitive)
         assert (np.asarray(sensitive) == np.asarray(kept)).all()
     assert y_pred.tolist() == [0, 1, 1, 0, 1]
+
+
+def test_a_column_name_without_data_and_a_generator_are_named() -> None:
+    with pytest.raises(InvalidArgumentType) as info:
+        mf.demographic_parity_difference(None, "pred", sensitive_features=AB)
+    assert str(info.value) == (
+        "y_pred='pred' has type str: expected an array-like of one value per row, or a column name together with data="
+    )
+    with pytest.raises(InvalidArgumentType, match=r"^y_pred=<generator object .* has type generator: expected an arr"):
+        mf.demographic_parity_difference(None, (v for v in [0, 1, 0, 1]), sensitive_features=AB)

@@ -150,7 +150,7 @@ BAD = [
             "y_pred": ["cat", "Dog", "bird", "cat"],
             "labels": ["cat", "dog", "bird"],
         },
-        "y_pred has 1 class that labels=['cat', 'dog', 'bird'] does not list: 'Dog' (1 rows) (did you mean 'dog'?); "
+        "y_pred has 1 class that labels=['cat', 'dog', 'bird'] does not list: 'Dog' (1 row) (did you mean 'dog'?); "
         "expected labels= to list every class",
     ),
     (

@@ -111,3 +111,11 @@ def test_a_fair_model_is_rarely_violated_on_the_ratio(groups: int, rate: float) 
 def test_a_ratio_exactly_at_the_threshold_is_rarely_violated() -> None:
     tally = ratio_verdicts(10, 500, [0.04] * 5 + [0.05] * 5)  # the true ratio is 0.8
     assert tally["violated"] <= (1 - CONFIDENCE) * SAMPLES and tally["holds"] == 0, tally
+
+
+def test_a_confidence_level_is_printed_as_given() -> None:
+    y_pred, group = selections(2, 200, [0.3, 0.3], seed=0)
+    result = mltest.assert_demographic_parity(
+        None, y_pred, sensitive_features=group, confidence=0.999, seed=0, max_difference=0.5
+    )
+    assert "(99.9% interval " in result.message and "intervals: 99.9%, " in result.message  # not "100%"

@@ -68,8 +68,10 @@ def to_numpy(name: str, value: Any) -> np.ndarray:
             if native.shape[1] != 1:
                 raise invalid_type(name, value, "one column (a Series, list or 1-D array), not a DataFrame")
             array = native[native.columns[0]].to_numpy()
-        elif isinstance(value, (str, bytes, dict)) or np.isscalar(value):
-            raise invalid_type(name, value, "an array-like of one value per row")
+        elif isinstance(value, (str, bytes)):
+            raise invalid_type(name, value, "an array-like of one value per row, or a column name together with data=")
+        elif isinstance(value, (dict, set, frozenset)) or np.isscalar(value) or not hasattr(value, "__len__"):
+            raise invalid_type(name, value, "an array-like of one value per row")  # unordered, or no length
         else:
             array = np.asarray(value)
     if array.ndim == 2 and 1 in array.shape:
@@ -81,7 +83,8 @@ def to_numpy(name: str, value: Any) -> np.ndarray:
 
 def check_length(name: str, array: Any, n: int | None) -> None:
     if n is not None and len(array) != n:
-        raise InvalidArgument(f"{name} has {len(array)} rows but y_pred has {n}: every input needs one value per row")
+        rows = "1 row" if len(array) == 1 else f"{len(array)} rows"
+        raise InvalidArgument(f"{name} has {rows} but y_pred has {n}: every input needs one value per row")
     if len(array) == 0:
         raise invalid_argument(name, [], "at least one row")  # [] whatever the container: short and exact
 
@@ -153,7 +156,12 @@ def sensitive_columns(sensitive_features: Any, *, data: Any = None, n: int) -> l
     columns: list[Column] = []
     if data is not None and isinstance(sf, str):
         sf = [sf]
-    if data is not None and isinstance(sf, (list, tuple)) and sf and all(isinstance(c, str) for c in sf):
+    names = isinstance(sf, (list, tuple)) and sf and all(isinstance(c, str) for c in sf)
+    if data is None and names and len(sf) != n and len(set(sf)) == len(sf):  # distinct words: column names
+        raise invalid_argument(
+            "sensitive_features", sf, f"one value per row ({n}), or column names together with data="
+        )
+    if data is not None and names:
         for name in sf:
             columns.append(Column(name, from_data("sensitive_features", name, data)))
     elif isinstance(sf, dict):

@@ -64,7 +64,9 @@ def _class_codes(name: str, array: np.ndarray, classes: tuple[Any, ...]) -> np.n
     if unknown.any():
         values, counts = np.unique(np.asarray(array[unknown], dtype=object).astype(str), return_counts=True)
         first = array[np.flatnonzero(unknown)[0]]
-        shown = ", ".join(f"{str(v)!r} ({c} rows)" for v, c in zip(values[:5], counts[:5], strict=True))
+        shown = ", ".join(
+            f"{str(v)!r} ({c} {'row' if c == 1 else 'rows'})" for v, c in zip(values[:5], counts[:5], strict=True)
+        )
         close = difflib.get_close_matches(str(first), [str(c) for c in classes], n=1) if isinstance(first, str) else []
         hint = f" (did you mean {close[0]!r}?)" if close else ""
         raise InvalidArgument(

@@ -69,6 +69,11 @@ class GroupMetrics:
         return ", ".join(f"{c}={v}" for c, v in zip(self.columns, label, strict=True))
 
     @property
+    def level(self) -> str:
+        """The confidence as a percentage, as precise as given: ``"95%"``, ``"99.9%"``."""
+        return "" if self.confidence is None else f"{round(self.confidence * 100, 8):g}%"
+
+    @property
     def undefined(self) -> np.ndarray:
         """Groups with enough rows whose value is not a finite number (a metric undefined there)."""
         support = np.asarray(self.counts if self.support is None else self.support)

@@ -63,7 +63,7 @@ def text_table(metrics: list[GroupMetrics]) -> list[str]:
     header = ["group", *(["class"] if classes else []), "n", *(gm.support_name for gm in _supports(block))]
     header += [gm.metric for gm in block]
     if first.intervals is not None:
-        header += [f"{gm.metric} {first.confidence:.0%} interval" for gm in block]
+        header += [f"{gm.metric} {first.level} interval" for gm in block]
     body = []
     for rates, i, note in _rows(metrics):
         row = [rates[0].group_name(i), *([str(rates[0].label)] if classes else []), str(int(first.counts[i]))]

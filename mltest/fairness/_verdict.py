@@ -84,7 +84,7 @@ def _findings(gm: GroupMetrics, limits: Thresholds) -> list[_Finding]:
             text = f"{gm.name}: only {judged} of {len(gm.groups)} groups {verb} at least "
             text += f"min_group_size={gm.min_group_size} {rows}"
         return [_Finding(gm, "inconclusive", text + ", so no two groups can be compared")]
-    level = f" ({gm.confidence:.0%} interval " if gm.confidence is not None else ""
+    level = f" ({gm.level} interval " if gm.confidence is not None else ""
     out = []
     if limits.max_difference is not None:
         interval = gm.difference_interval
@@ -162,7 +162,7 @@ def _evidence(metrics: list[GroupMetrics], worst: GroupMetrics) -> list[str]:
         if first.family > 1:
             each = f"; each of the {first.family} rates' at {1 - (1 - first.confidence) / first.family:.2%}"
         lines.append(
-            f"intervals: {first.confidence:.0%}, group-stratified bootstrap, {first.n_resamples} resamples, "
+            f"intervals: {first.level}, group-stratified bootstrap, {first.n_resamples} resamples, "
             f"seed={first.seed} (those of the difference and ratio cover all groups at once{each})"
         )
     lines += ["", *_table.text_table(metrics)]
