@@ -156,6 +156,11 @@ CASES = [
         "sensitive_features=['sex'] is not valid: expected one value per row (4), or column names together with data=",
     ),
     (
+        "y_true a boolean (an earlier sweep: a TypeError from inside)",
+        lambda: mltest.assert_demographic_parity(y_true=True, y_pred=[0, 1, 0, 1], sensitive_features=AB),
+        "y_true=True has type bool: expected an array-like of one value per row",
+    ),
+    (
         "a set of predictions",
         lambda: mf.demographic_parity_difference(None, {0, 1}, sensitive_features=AB),
         "y_pred={0, 1} has type set: expected an array-like of one value per row",
