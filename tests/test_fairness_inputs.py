@@ -161,6 +161,11 @@ CASES = [
         "y_true=True has type bool: expected an array-like of one value per row",
     ),
     (
+        "resamples beyond memory",
+        lambda: mf.group_metrics(None, [0, 1, 0, 1], sensitive_features=AB, confidence=0.9, n_resamples=10**9),
+        "n_resamples=1000000000 is not valid: expected an integer >= 10 and <= 100000",
+    ),
+    (
         "a set of predictions",
         lambda: mf.demographic_parity_difference(None, {0, 1}, sensitive_features=AB),
         "y_pred={0, 1} has type set: expected an array-like of one value per row",

@@ -60,7 +60,7 @@ def options(
         method=_validation.choice("method", method, METHODS),
         min_group_size=_validation.number("min_group_size", min_group_size, low=0, integer=True),
         confidence=confidence,
-        n_resamples=_validation.number("n_resamples", n_resamples, low=10, integer=True),
+        n_resamples=_validation.number("n_resamples", n_resamples, low=10, high=100_000, integer=True),
         seed=_settings.resolve_seed(seed) if confidence is not None else _validation.seed("seed", seed),
         pos_label=pos_label_value(pos_label),
         labels=_labels(labels, pos_label),
