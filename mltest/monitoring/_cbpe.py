@@ -69,7 +69,9 @@ def estimate_performance(
     draws = _realised(metric, calibrated, predicted, scores, np.random.default_rng(seed))
     tail = (1 - confidence) / 2 * 100
     low, high = (float(v) for v in np.nanpercentile(draws, [tail, 100 - tail]))
-    return PerformanceEstimate(metric, value, low, high, confidence, len(scores), seed)
+    return PerformanceEstimate(
+        metric=metric, value=value, low=low, high=high, confidence=confidence, rows=len(scores), seed=seed
+    )
 
 
 def assert_estimated_performance(

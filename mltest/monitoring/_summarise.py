@@ -22,6 +22,7 @@ __all__ = ["as_profile", "categorical_column", "kinds_for", "numeric_column", "p
 
 DEFAULT_BINS = 100
 DEFAULT_MAX_CATEGORIES = 50
+_EDGE_SAMPLE = 100_000  # values a reference's bin edges are taken from, at most
 
 
 def profile(
@@ -147,45 +148,54 @@ def _what(kind: str) -> str:
 
 
 def numeric_column(x: np.ndarray, *, where: str, dtype: str, bins: int, like: Numeric | None) -> Numeric:
-    """The summary of float values ``x`` (NaN for nulls), on the template's bins or on ``bins`` quantile bins."""
+    """The summary of float values ``x`` (NaN for nulls), on the template's bins or on ``bins`` quantile bins.
+
+    A reference's edges are quantiles of its values (of a systematic sample of 100,000 when it is
+    larger: the edges need not be exact quantiles, the counts in them are exact); the values are
+    counted into the bins with one binary search each and two bincounts (counts and sums).
+    """
     missing = np.isnan(x)
     nulls = int(missing.sum())
     if nulls:
         x = x[~missing]
     if x.size == 0:
         raise InvalidArgument(f"{where} has only missing values: expected at least one number")
-    s = np.sort(x)
-    if not (np.isfinite(s[0]) and np.isfinite(s[-1])):
-        infinite = int(np.isinf(s).sum())
+    low, high = x.min(), x.max()
+    if not (np.isfinite(low) and np.isfinite(high)):
+        infinite = int(np.isinf(x).sum())
         raise InvalidArgument(f"{where} has {infinite} infinite values: replace them (e.g. with NaN) first")
-    edges = like.edges if like is not None else _quantile_edges(s, bins)
-    n = len(s)
-    cut = np.searchsorted(s, edges, side="left")  # values below each edge
-    prefix = np.concatenate(([0.0], np.cumsum(s)))
-    bounds = np.concatenate(([0], cut, [n]))
-    mean = prefix[-1] / n
-    deviations = s - mean
+    if like is None:  # quantiles of a systematic sample: the bins are the reference's, the counts exact
+        sample = x if len(x) <= _EDGE_SAMPLE else x[:: len(x) // _EDGE_SAMPLE]
+        edges = _quantile_edges(np.sort(sample), bins, low)
+    else:
+        edges = like.edges
+    index = np.searchsorted(edges, x, side="right")
+    counts = np.bincount(index, minlength=len(edges) + 1)
+    sums = np.bincount(index, weights=x, minlength=len(edges) + 1)
+    mean = float(sums.sum() / len(x))
+    deviations = x - mean
     return Numeric(
         dtype=dtype,
-        count=n,
+        count=len(x),
         nulls=nulls,
-        mean=float(mean),
-        m2=float(deviations @ deviations),
-        min=float(s[0]),
-        max=float(s[-1]),
+        mean=mean,
+        m2=float(np.dot(deviations, deviations)),
+        min=float(low),
+        max=float(high),
         edges=edges,
-        counts=np.diff(bounds).astype(np.int64),
-        sums=np.diff(prefix[bounds]),
+        counts=counts.astype(np.int64),
+        sums=sums.astype(float),
     )
 
 
-def _quantile_edges(s: np.ndarray, bins: int) -> np.ndarray:
-    """Inner edges at the quantiles 1/bins .. (bins-1)/bins of sorted ``s`` (numpy's linear rule), without repeats."""
+def _quantile_edges(s: np.ndarray, bins: int, minimum: float) -> np.ndarray:
+    """Inner edges at the quantiles 1/bins .. (bins-1)/bins of sorted ``s`` (numpy's linear rule), without repeats
+    and above the column's ``minimum`` (a bin below it would stay empty)."""
     position = np.linspace(0, len(s) - 1, bins + 1)[1:-1]
-    low = np.floor(position).astype(np.int64)
-    high = np.minimum(low + 1, len(s) - 1)
-    edges = s[low] + (position - low) * (s[high] - s[low])
-    return np.unique(edges[edges > s[0]])
+    below = np.floor(position).astype(np.int64)
+    above = np.minimum(below + 1, len(s) - 1)
+    edges = s[below] + (position - below) * (s[above] - s[below])
+    return np.unique(edges[edges > minimum])
 
 
 def categorical_column(
