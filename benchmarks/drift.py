@@ -110,8 +110,10 @@ def run_evidently(reference: pd.DataFrame, current: pd.DataFrame) -> dict:
         reference.to_parquet(paths[0])
         current.to_parquet(paths[1])
         run = subprocess.run(
-            [python, "-c", EVIDENTLY, *map(str, paths), str(THRESHOLD)], capture_output=True, text=True, check=True
+            [python, "-c", EVIDENTLY, *map(str, paths), str(THRESHOLD)], capture_output=True, text=True
         )
+    if run.returncode != 0:
+        raise SystemExit(f"evidently failed:\n{run.stderr[-3000:]}")
     return json.loads(run.stdout.strip().splitlines()[-1])
 
 

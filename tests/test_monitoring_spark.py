@@ -43,7 +43,7 @@ def frames() -> tuple[pd.DataFrame, pd.DataFrame]:
             }
         )
 
-    return frame(20_000, 0.0), frame(20_000, 0.2)
+    return frame(5_000, 0.0), frame(5_000, 0.2)
 
 
 def test_a_profile_like_a_reference_equals_the_local_one(spark, frames) -> None:
