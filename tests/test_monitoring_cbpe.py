@@ -86,3 +86,11 @@ def test_bad_arguments_are_named(kwargs: dict, message: str) -> None:
         mltest.estimate_performance([0.2, 0.7, 0.9], **kwargs)
     with pytest.raises(mltest.InvalidArgument, match=r"^y_proba has values outside 0..1 or missing"):
         mltest.estimate_performance([0.2, 1.7])
+
+
+def test_the_model_card_reads_the_estimate_as_a_score_with_its_interval() -> None:
+    scores = np.clip(np.random.default_rng(9).beta(0.3, 0.3, 1_000), 0, 1)
+    result = mltest.assert_estimated_performance(scores, min_value=0.5, metric="roc_auc", seed=0)
+    f = result.figures
+    assert (f["metric"], f["score"], f["ci_low"], f["ci_high"]) == ("roc_auc", f["estimate"], f["low"], f["high"])
+    assert f["ci_low"] <= f["score"] <= f["ci_high"]

@@ -65,3 +65,11 @@ def test_bad_arguments_are_named() -> None:
         mltest.assert_no_regression(lambda X: y[:2], lambda X: y, X, y)
     with pytest.raises(mltest.InvalidArgumentType, match=r"^old=3 has type int: expected a fitted model"):
         mltest.assert_no_regression(lambda X: y, 3, X, y)
+
+
+def test_the_model_card_reads_the_new_models_score_with_its_interval(credit: tuple) -> None:
+    X, y = credit
+    model = LogisticRegression().fit(X.iloc[:600], y.iloc[:600])
+    f = mltest.assert_no_regression(model, model, X.iloc[600:], y.iloc[600:], metric="roc_auc", seed=0).figures
+    assert (f["metric"], f["score"]) == ("roc_auc", f["new"])
+    assert f["ci_low"] < f["score"] < f["ci_high"] and f["ci_high"] - f["ci_low"] < 0.2

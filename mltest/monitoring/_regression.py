@@ -80,6 +80,8 @@ def assert_no_regression(
         f"({level:.0%} interval {low:.3g} to {high:.3g}) {op} {-margin if margin else 0:g} (margin {margin:g})"
     )
     figures = {"metric": name, "new": new_score, "old": old_score, "gain": gain, "low": low, "high": high}
+    ci_low, ci_high = (float(v) for v in np.nanpercentile(draws[0], [tail, 100 - tail]))
+    figures |= {"score": new_score, "ci_low": ci_low, "ci_high": ci_high}  # the new model's, for the model card
     figures |= {"margin": margin, "confidence": level, "rows": len(truth), "seed": seed}
     chart = {"kind": "bar", "title": f"{name}: new against old", "label": "model", "value": name}
     table = [{"model": "old", name: old_score}, {"model": "new", name: new_score}]
