@@ -120,6 +120,27 @@ def test_a_new_category_in_production_is_drift() -> None:
     assert _outcome(reference, reference.sample(frac=1.0, random_state=0)).outcome == "passed"
 
 
+def _with_missing(frame: pd.DataFrame, share: float, seed: int) -> pd.DataFrame:
+    out = frame.copy()
+    out.loc[out.sample(frac=share, random_state=seed).index, "x0"] = np.nan
+    return out
+
+
+def test_a_numeric_column_going_missing_is_drift() -> None:
+    """An upstream bug that blanks 30% of a feature leaves the other 70% distributed as before."""
+    reference, current = _normal(20_000, seed=6), _normal(20_000, seed=7)
+    result = _outcome(reference, _with_missing(current, 0.3, seed=1))
+    assert result.outcome == "failed"
+    assert result.message.startswith("assert_no_drift failed: 'x0' missing values: Jensen-Shannon distance 0.3")
+    assert "    x0 (missing)  jensenshannon  0.3" in result.message
+    (row,) = result.table
+    assert (row["reference_missing"], row["current_missing"], row["verdict"]) == (0, 6_000, "drift")
+    # the same share missing on both sides is no drift; so is a small change in a small share
+    assert _outcome(_with_missing(reference, 0.3, 2), _with_missing(current, 0.3, 3)).outcome == "passed"
+    for method in ("jensenshannon", "psi"):  # over the bins, missing values are one more bin
+        assert _outcome(reference, _with_missing(current, 0.3, 1), method=method).outcome == "failed"
+
+
 def test_prediction_drift_is_the_same_call_on_a_series() -> None:
     rng = np.random.default_rng(5)
     scores = pd.Series(rng.beta(2, 5, 20_000), name="score")

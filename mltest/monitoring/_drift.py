@@ -17,7 +17,7 @@ from typing import Any
 
 from mltest import _settings, _validation
 from mltest.errors import invalid_argument, invalid_type
-from mltest.monitoring._effects import METHODS, Effect, measure
+from mltest.monitoring._effects import METHODS, Effect, measure, measure_missing
 from mltest.monitoring._profile import Profile
 from mltest.monitoring._summarise import DEFAULT_BINS, DEFAULT_MAX_CATEGORIES, as_profile, summarise
 from mltest.report import CheckResult, conclude
@@ -40,18 +40,33 @@ class ColumnDrift:
     current_rows: int
     reference_missing: int
     current_missing: int
+    missing: Effect | None = None  # a numeric column's share of missing values, when either side has some
+    missing_threshold: float = 0.0
+
+    def judged(self) -> list[tuple[str, Effect, float, str]]:
+        """(label, effect, threshold, verdict) of each distance judged: the values', then the missing share's."""
+        found = [(str(self.column), self.effect, self.threshold)]
+        if self.missing is not None:
+            found.append((f"{self.column} (missing)", self.missing, self.missing_threshold))
+        return [(label, e, t, _verdict(e, t)) for label, e, t in found]
 
     @property
     def verdict(self) -> str:
-        if self.effect.low > self.threshold:
-            return "drift"
-        if self.effect.high <= self.threshold:
-            return "no drift"
-        return "undecided"
+        verdicts = {v for *_, v in self.judged()}
+        return "drift" if "drift" in verdicts else "undecided" if "undecided" in verdicts else "no drift"
+
+    def deciding(self) -> tuple[str, Effect, float, str]:
+        """The judged distance that gives the column its verdict (the values' when both agree)."""
+        return next(j for j in self.judged() if j[3] == self.verdict)
 
     def row(self, confidence: float) -> dict[str, Any]:
         e = self.effect
-        return {
+        missing = {}
+        if self.missing is not None:
+            m = self.missing
+            missing = {"missing_distance": m.value, "missing_low": m.low, "missing_high": m.high}
+            missing["missing_threshold"] = self.missing_threshold
+        return missing | {
             "column": self.column,
             "kind": self.kind,
             "method": e.method,
@@ -67,6 +82,14 @@ class ColumnDrift:
             "current_missing": self.current_missing,
             "stable": self.verdict == "no drift",
         }
+
+
+def _verdict(effect: Effect, threshold: float) -> str:
+    if effect.low > threshold:
+        return "drift"
+    if effect.high <= threshold:
+        return "no drift"
+    return "undecided"
 
 
 def assert_no_drift(
@@ -106,10 +129,13 @@ def assert_no_drift(
                 "method", "wasserstein", f"'jensenshannon' or 'psi' for the categorical column {name!r}"
             )
     thresholds = _per_column("threshold", threshold, names, lambda c: _settings.get(_SETTING[methods[c]]), _threshold)
-    # lower ends simultaneous over the columns (false alarms); upper ends per column, which is all that
+    # a Wasserstein distance sees only the values that are there: a numeric column's missing share is judged too
+    # (Jensen-Shannon and PSI count missing values as one more bin)
+    with_missing = [n for n in names if methods[n] == "wasserstein" and ref.columns[n].nulls + cur.columns[n].nulls > 0]
+    # lower ends simultaneous over the distances judged (false alarms); upper ends per column, which is all that
     # "every column is stable" needs (an intersection-union test), and simultaneous again when a share may drift
-    alpha = 1 - confidence
-    levels = (1 - alpha / len(names), 1 - (alpha if share == 0 else alpha / len(names)))
+    alpha, tests = 1 - confidence, len(names) + len(with_missing)
+    levels = (1 - alpha / tests, 1 - (alpha if share == 0 else alpha / tests))
     drifts = [
         ColumnDrift(
             column=name,
@@ -120,6 +146,8 @@ def assert_no_drift(
             current_rows=cur.columns[name].count,
             reference_missing=ref.columns[name].nulls,
             current_missing=cur.columns[name].nulls,
+            missing=measure_missing(ref.columns[name], cur.columns[name], levels) if name in with_missing else None,
+            missing_threshold=_settings.get("drift_max_jensenshannon"),
         )
         for name in names
     ]

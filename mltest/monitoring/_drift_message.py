@@ -59,7 +59,7 @@ def result(drifts: Sequence[Any], *, confidence: float, max_drifted_share: float
 
 
 def _ratio(d: Any) -> float:
-    return d.effect.value / d.threshold if d.threshold else math.inf
+    return max(e.value / threshold if threshold else math.inf for _, e, threshold, _ in d.judged())
 
 
 def _verdict(outcome: str, drifts: Sequence[Any], confidence: float, counts: tuple[int, int], share: float) -> str:
@@ -67,11 +67,12 @@ def _verdict(outcome: str, drifts: Sequence[Any], confidence: float, counts: tup
     k = len(drifts)
     if k == 1:
         d = drifts[0]
-        e = d.effect
+        label, e, threshold, _ = d.deciding()
+        what = f"{d.column!r} missing values:" if label != str(d.column) else repr(d.column)
         op = {"passed": "<=", "failed": ">", "inconclusive": "straddles"}[outcome]
         return (
-            f"{head}{d.column!r} {_NAMES[e.method]} {_f(e.value)} "
-            f"({confidence:.0%} bounds {_f(e.low)} to {_f(e.high)}) {op} threshold {d.threshold:g}"
+            f"{head}{what} {_NAMES[e.method]} {_f(e.value)} "
+            f"({confidence:.0%} bounds {_f(e.low)} to {_f(e.high)}) {op} threshold {threshold:g}"
         )
     confirmed, possible = counts
     if outcome == "failed":
@@ -92,15 +93,16 @@ def _table(drifts: Sequence[Any], confidence: float) -> list[str]:
     header = ["column", "method", "distance", f"{confidence:.0%} bounds", "threshold", "detectable", "verdict"]
     body = [
         [
-            str(d.column),
-            d.effect.method,
-            _f(d.effect.value),
-            f"{_f(d.effect.low)} to {_f(d.effect.high)}",
-            f"{d.threshold:g}",
-            f">= {_f(d.effect.detectable(d.threshold))}",
-            d.verdict,
+            label,
+            e.method,
+            _f(e.value),
+            f"{_f(e.low)} to {_f(e.high)}",
+            f"{threshold:g}",
+            f">= {_f(e.detectable(threshold))}",
+            verdict,
         ]
         for d in drifts[:_SHOWN]
+        for label, e, threshold, verdict in d.judged()
     ]
     widths = [max(len(r[j]) for r in [header, *body]) for j in range(len(header))]
     lines = ["  ".join(c.ljust(widths[j]) for j, c in enumerate(r)).rstrip() for r in [header, *body]]
@@ -111,12 +113,15 @@ def _table(drifts: Sequence[Any], confidence: float) -> list[str]:
 
 def _explain(outcome: str, verdict: str, worst: Sequence[Any], confidence: float, rows: tuple[int, int]) -> str:
     k = len(worst)
-    simultaneous = f" (lower bounds simultaneous over the {k} columns)" if k > 1 else ""
+    tests = sum(len(d.judged()) for d in worst)
+    over = f"{k} columns" if tests == k else f"{tests} distances"
+    simultaneous = f" (lower bounds simultaneous over the {over})" if tests > 1 else ""
     sizes = f"rows: reference {rows[0]:,}, current {rows[1]:,}; {confidence:.0%} confidence bounds{simultaneous}"
     evidence = [*_table(worst, confidence), "", sizes]
     if outcome == "failed":
-        drifted = [d for d in worst if d.verdict == "drift"]
+        drifted = [d for d in worst if d.verdict == "drift" and d.judged()[0][3] == "drift"]
         allowed = {d.column: float(f"{d.effect.value * 1.1:.2g}") for d in drifted[:3]}
+        by_threshold = f"pass threshold={allowed} if these distances are acceptable, " if allowed else ""
         return compose(
             verdict,
             evidence=evidence,
@@ -128,12 +133,13 @@ def _explain(outcome: str, verdict: str, worst: Sequence[Any], confidence: float
                 "compare the training and serving feature code on the same rows (mltest.assert_no_skew)",
                 "retrain on recent data, or profile a new reference if the change is expected",
             ],
-            waive=f"pass threshold={allowed} if these distances are acceptable, leave columns out with "
-            "columns=[...], or allow a share of drifted columns with max_drifted_share=.",
+            waive=f"{by_threshold}leave columns out with columns=[...], or allow a share of drifted columns with "
+            "max_drifted_share=.",
         )
     undecided = [d for d in worst if d.verdict == "undecided"]
+    _, effect, threshold, _ = undecided[0].deciding()
     first = undecided[0]
-    needed = first.effect.rows_needed(first.threshold)
+    needed = effect.rows_needed(threshold)
     current_rows = 1 / (1 / needed - 1 / first.reference_rows) if needed < first.reference_rows else math.inf
     more = (
         f"about {_rows(current_rows)} current rows (with this reference) would decide {first.column!r}"
@@ -141,13 +147,13 @@ def _explain(outcome: str, verdict: str, worst: Sequence[Any], confidence: float
         else f"about {_rows(2 * needed)} rows on each side would decide {first.column!r}"
     )
     evidence += [
-        f"smallest drift this sample can confirm in {first.column!r}: {_f(first.effect.detectable(first.threshold))} "
-        f"(threshold {first.threshold:g} plus the sampling noise at these sizes)"
+        f"smallest drift this sample can confirm in {first.column!r}: {_f(effect.detectable(threshold))} "
+        f"(threshold {threshold:g} plus the sampling noise at these sizes)"
     ]
     return compose(
         verdict,
         evidence=evidence,
-        causes=[f"too few rows to tell a distance of {first.threshold:g} from sampling noise"],
+        causes=[f"too few rows to tell a distance of {threshold:g} from sampling noise"],
         fixes=[f"compare more rows: {more}", "raise the threshold if only larger drift matters"],
         waive='set inconclusive = "pass" in [tool.mltest] to report undecided comparisons without failing '
         "(mltest drift: --allow-inconclusive).",

@@ -9,7 +9,7 @@ Three distances, all 0 when nothing changed:
   inside one bin (then it is a little smaller).
 - ``jensenshannon``: the Jensen-Shannon distance (natural log, as
   ``scipy.spatial.distance.jensenshannon``) between the shares of the categories (with
-  missing values as one more category), or of a numeric column's bins.
+  missing values as one more category), or of a numeric column's bins (and its missing values).
 - ``psi``: the population stability index, ``sum((q - p) * ln(q / p))`` over the same shares.
 
 The interval. Each distance is (close to) a norm of the difference between two distributions,
@@ -40,7 +40,7 @@ import numpy as np
 
 from mltest.monitoring._profile import Categorical, Numeric
 
-__all__ = ["METHODS", "Effect", "measure"]
+__all__ = ["METHODS", "Effect", "measure", "measure_missing"]
 
 METHODS = ("wasserstein", "jensenshannon", "psi")
 _MIN_EXPECTED = 5.0
@@ -89,16 +89,36 @@ def measure(
 ) -> Effect:
     """The ``method`` distance from ``reference`` to ``current``, its interval's lower end at ``levels[0]``
     and upper end at ``levels[1]`` (one-sided confidence levels)."""
-    n_eff = _n_eff(reference.count, current.count)
-    z = NormalDist().inv_cdf(levels[1])
     if method == "wasserstein":
+        n_eff = _n_eff(reference.count, current.count)
         value, below, sd = _wasserstein(reference, current, levels[0], n_eff)
-        return Effect(method, value, below, z * sd, n_eff)
-    p, q = _pooled(*_shares(reference, current))
+        return Effect(method, value, below, NormalDist().inv_cdf(levels[1]) * sd, n_eff)
+    n_eff = _n_eff(reference.count + reference.nulls, current.count + current.nulls)
+    return _share_effect(method, *_shares(reference, current), n_eff, levels)
+
+
+def measure_missing(reference: Numeric, current: Numeric, levels: tuple[float, float]) -> Effect | None:
+    """The Jensen-Shannon distance between the shares of missing values, or None when neither side has any.
+
+    The Wasserstein distance compares the values that are there; a feature that an upstream bug
+    blanks in 30% of the rows leaves the rest distributed as before, so its missing share is judged too.
+    """
+    if reference.nulls == 0 and current.nulls == 0:
+        return None
+    p = np.array([reference.count, reference.nulls], dtype=float)
+    q = np.array([current.count, current.nulls], dtype=float)
+    n_eff = _n_eff(reference.count + reference.nulls, current.count + current.nulls)
+    return _share_effect("jensenshannon", p, q, n_eff, levels)
+
+
+def _share_effect(method: str, p: np.ndarray, q: np.ndarray, n_eff: float, levels: tuple[float, float]) -> Effect:
+    """Jensen-Shannon or PSI between bucket counts ``p`` and ``q``, with its interval."""
+    p, q = _pooled(p, q)
     df = max(len(p) - 1, 0)
     if df == 0:
         return Effect(method, 0.0, 0.0, 0.0, n_eff)
     noise = chi2_quantile(df, levels[0]) / n_eff
+    z = NormalDist().inv_cdf(levels[1])
     if method == "jensenshannon":
         return Effect(method, _jensenshannon(p, q), math.sqrt(noise / 8), z / math.sqrt(8 * n_eff), n_eff)
     return Effect(method, _psi(p, q), math.sqrt(noise), z / math.sqrt(n_eff), n_eff)
@@ -176,11 +196,11 @@ def _l1_noise(reference: Numeric, current: Numeric, level: float, n_eff: float) 
 
 
 def _shares(reference: Numeric | Categorical, current: Numeric | Categorical) -> tuple[np.ndarray, np.ndarray]:
-    """Counts per bucket on both sides: bins, or values + other + missing."""
-    if isinstance(reference, Numeric):
-        return reference.counts.astype(float), current.counts.astype(float)
+    """Counts per bucket on both sides: bins + missing, or values + other + missing."""
 
-    def buckets(column: Categorical) -> np.ndarray:
+    def buckets(column: Numeric | Categorical) -> np.ndarray:
+        if isinstance(column, Numeric):
+            return np.concatenate((column.counts, [column.nulls])).astype(float)
         return np.concatenate((column.counts, [column.other, column.nulls])).astype(float)
 
     return buckets(reference), buckets(current)
