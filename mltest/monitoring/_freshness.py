@@ -120,11 +120,13 @@ def training_time(model: Any, *, metadata: Any = None) -> tuple[datetime, str]:
     sidecar = path.with_name(path.name + ".meta.json")
     if sidecar.is_file():
         return _from_metadata(sidecar, "metadata")
-    for tracker in (path.with_name(path.name + ".dvc"), _dvc_lock(path), path):
+    lock = _dvc_lock(path)
+    for tracker, pickaxe in ((path.with_name(path.name + ".dvc"), None), lock or (None, None), (path, None)):
         if tracker is not None:
-            committed = _commit_time(tracker)
+            committed = _commit_time(tracker, pickaxe)
             if committed is not None:
                 what = "the file" if tracker == path else tracker.name
+                what += f" that recorded the model's hash {pickaxe[:8]}" if pickaxe else ""
                 return committed, f"the git commit time of {what} ({tracker})"
     mtime = datetime.fromtimestamp(path.stat().st_mtime, tz=timezone.utc)
     return mtime, f"the file's modification time ({path}; a copy or checkout resets it)"
@@ -140,8 +142,8 @@ def _from_metadata(file: Path, name: str) -> tuple[datetime, str]:
     return _aware(f"{file}: trained_at", document["trained_at"]), f"{file}"
 
 
-def _dvc_lock(path: Path) -> Path | None:
-    """The dvc.lock of the repository when one of its stages writes ``path``."""
+def _dvc_lock(path: Path) -> tuple[Path, str] | None:
+    """(the repository's dvc.lock, the hash it records for ``path``) when one of its stages writes ``path``."""
     for folder in [path.resolve().parent, *path.resolve().parents]:
         lock = folder / "dvc.lock"
         if lock.is_file():
@@ -149,17 +151,35 @@ def _dvc_lock(path: Path) -> Path | None:
                 relative = path.resolve().relative_to(folder).as_posix()
             except ValueError:
                 return None
-            return lock if re.search(rf"path:\s*{re.escape(relative)}\s*$", lock.read_text(), re.M) else None
+            found = _out_hash(lock, relative)
+            return None if found is None else (lock, found)
         if (folder / ".git").exists():
             return None
     return None
 
 
-def _commit_time(file: Path) -> datetime | None:
-    """The time of the last commit that changed ``file``, or None outside git or when untracked."""
+def _out_hash(lock: Path, relative: str) -> str | None:
+    """The md5 that ``lock`` records for the stage output ``relative``, or None."""
+    import yaml
+
+    try:
+        stages = (yaml.safe_load(lock.read_text(encoding="utf-8")) or {}).get("stages", {})
+        outs = [out for stage in stages.values() for out in stage.get("outs", [])]
+    except (OSError, UnicodeDecodeError, yaml.YAMLError, AttributeError, TypeError):
+        return None
+    for out in outs:
+        if isinstance(out, dict) and out.get("path") == relative and isinstance(out.get("md5"), str):
+            return out["md5"]
+    return None
+
+
+def _commit_time(file: Path, pickaxe: str | None = None) -> datetime | None:
+    """The time of the last commit that changed ``file`` (with ``pickaxe``: of the first commit since which the
+    file holds that text, i.e. when a dvc.lock recorded the model's hash), or None outside git or when untracked."""
+    search = ["-1"] if pickaxe is None else ["-S", pickaxe]
     try:
         run = subprocess.run(
-            ["git", "log", "-1", "--format=%cI", "--", file.name],
+            ["git", "log", *search, "--format=%cI", "--", file.name],
             cwd=file.resolve().parent,
             capture_output=True,
             text=True,
@@ -167,9 +187,12 @@ def _commit_time(file: Path) -> datetime | None:
         )
     except (OSError, subprocess.TimeoutExpired):
         return None
-    text = run.stdout.strip()
-    if run.returncode != 0 or not text:
+    lines = run.stdout.split()
+    if run.returncode != 0 or not lines:
         return None
+    # with pickaxe: the oldest commit that changed how often the hash occurs, i.e. the one that first recorded it
+    # (a model retrained back to the very same bytes keeps its first time)
+    text = lines[0] if pickaxe is None else lines[-1]
     try:
         return datetime.fromisoformat(text).astimezone(timezone.utc)
     except ValueError:
