@@ -82,3 +82,24 @@ def test_bad_files_are_one_line(capsys: pytest.CaptureFixture[str], files: dict,
     assert code == 1 and err.startswith("mltest drift: error: REFERENCE='") and err.count("\n") == 1
     code, _, err = mltest(capsys, "profile", files["reference"], "--bins", "1")
     assert (code, err) == (1, "mltest profile: error: bins=1 is not valid: expected an integer >= 2 and <= 1000\n")
+
+
+def test_a_bad_data_file_is_named_as_the_argument_it_was_given_as(
+    capsys: pytest.CaptureFixture[str], files: dict, tmp_path: Path
+) -> None:
+    (tmp_path / "empty.csv").write_text("credit_amount,sex\n")
+    code, out, err = mltest(capsys, "drift", files["reference"], tmp_path / "empty.csv")
+    assert (code, out, err) == (
+        1,
+        "",
+        f"mltest drift: error: CURRENT file '{tmp_path / 'empty.csv'}' has a header but no rows\n",
+    )
+    (tmp_path / "bad.parquet").write_bytes(b"not parquet")
+    code, _, err = mltest(capsys, "drift", tmp_path / "bad.parquet", files["current"])
+    assert code == 1 and err.startswith(
+        f"mltest drift: error: REFERENCE file '{tmp_path / 'bad.parquet'}' cannot be read as Parquet: "
+    )
+    code, _, err = mltest(capsys, "profile", tmp_path / "empty.csv")
+    assert (code, err) == (1, f"mltest profile: error: DATA file '{tmp_path / 'empty.csv'}' has a header but no rows\n")
+    pd.read_parquet(files["current"]).to_parquet(tmp_path / "current.pq")  # the data guard's other Parquet suffix
+    assert mltest(capsys, "drift", files["reference"], tmp_path / "current.pq", "--allow-inconclusive")[0] == 0

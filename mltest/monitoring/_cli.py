@@ -77,17 +77,23 @@ def read(path: str, name: str, *, profiles: bool) -> Any:
             return pd.read_json(path, lines=True)
         except ValueError as error:
             raise InvalidArgument(f"{name} file '{path}' cannot be read as JSON lines: {error}") from None
-    if suffix not in (".csv", ".parquet"):
+    if suffix not in (".csv", ".parquet", ".pq"):
         raise InvalidArgument(f"{name} file '{path}' has an unsupported suffix {suffix!r}: expected {_FORMATS}")
-    from mltest.schema import read_data
+    from mltest.schema import DataFileError, read_data
 
-    return read_data(path)
+    try:
+        return read_data(path)
+    except DataFileError as error:  # it says "data file": name the argument the file was given as
+        text = str(error)
+        raise InvalidArgument(
+            f"{name} file{text[len('data file') :]}" if text.startswith("data file") else text
+        ) from None
 
 
 def profile(args: argparse.Namespace) -> int:
     from mltest.monitoring._summarise import profile as make
 
-    data = read(args.data, "data", profiles=False)
+    data = read(args.data, "DATA", profiles=False)
     like = None if args.like is None else read(args.like, "--like", profiles=True)
     result = make(
         data,
