@@ -250,6 +250,10 @@ def test_bad_data_is_named_as_reference_or_current(tmp_path: Path) -> None:
         mltest.assert_no_drift(frame, pd.DataFrame({"x": [np.nan]}))
     with pytest.raises(mltest.InvalidArgument, match=r"^current column 'x' holds text or categories but the reference"):
         mltest.assert_no_drift(frame, pd.DataFrame({"x": ["1"]}))
+    with pytest.raises(
+        mltest.InvalidArgument, match=r"^current has no column 'x': expected the profiled columns \['x'\]$"
+    ):
+        mltest.assert_no_drift(mltest.profile(frame), pd.DataFrame({"y": [1.0]}))
     with pytest.raises(mltest.InvalidArgument, match=r"^reference='.*nothing.json' is not valid: expected an mltest"):
         mltest.assert_no_drift(tmp_path / "nothing.json", frame)
     other = mltest.profile(pd.DataFrame({"x": [5.0, 6.0, 7.0, 8.0]}))
