@@ -87,6 +87,19 @@ def test_a_tenth_of_a_standard_deviation_is_inconclusive_not_passed_at_100_rows(
     assert result.table[0]["detectable"] > 0.1  # and the table says this size cannot see it
 
 
+@pytest.mark.parametrize("method", ["jensenshannon", "psi"])
+def test_binned_distances_cannot_confirm_no_drift_from_100_rows(method: str) -> None:
+    """100 rows fill each of 100 bins with one row: bins are merged into fewer, never into one that sees nothing."""
+    with recording():
+        outcomes = [
+            _outcome(_normal(100, seed=300 + i), _normal(100, shift, seed=400 + i), method=method).outcome
+            for i in range(10)
+            for shift in (0.0, 0.1)
+        ]
+    assert outcomes.count("passed") == 0
+    assert _outcome(_normal(100_000, seed=5), _normal(100_000, seed=6), method=method).outcome == "passed"
+
+
 @pytest.mark.parametrize(("n", "repeats"), [(100, 60), (10_000, 20)])
 def test_false_alarms_stay_rare_without_drift(n: int, repeats: int, inconclusive_passes: None) -> None:
     """A cheap version of the false-alarm table in docs/monitoring.md (benchmarks/drift_false_alarms.py)."""

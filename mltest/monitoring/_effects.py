@@ -26,8 +26,8 @@ and that gives both ends of an interval without resampling or a seed:
   ``high = estimate + z * sd``, where ``sd`` is the largest standard deviation such a
   coordinate can have (for Wasserstein, that of the difference of the means).
 
-Categories (and bins) that the smaller sample expects fewer than 5 rows of are pooled, as a
-chi-square test does.
+Categories (and bins) that the smaller sample expects fewer than 5 rows of are pooled into groups
+that it expects 5 rows of, as a chi-square test does (neighbouring bins of a numeric column merge).
 """
 
 from __future__ import annotations
@@ -94,7 +94,8 @@ def measure(
         value, below, sd = _wasserstein(reference, current, levels[0], n_eff)
         return Effect(method, value, below, NormalDist().inv_cdf(levels[1]) * sd, n_eff)
     n_eff = _n_eff(reference.count + reference.nulls, current.count + current.nulls)
-    return _share_effect(method, *_shares(reference, current), n_eff, levels)
+    ordered = isinstance(reference, Numeric)  # bins then missing values: neighbours merge
+    return _share_effect(method, *_shares(reference, current), n_eff, levels, ordered=ordered)
 
 
 def measure_missing(reference: Numeric, current: Numeric, levels: tuple[float, float]) -> Effect | None:
@@ -108,12 +109,14 @@ def measure_missing(reference: Numeric, current: Numeric, levels: tuple[float, f
     p = np.array([reference.count, reference.nulls], dtype=float)
     q = np.array([current.count, current.nulls], dtype=float)
     n_eff = _n_eff(reference.count + reference.nulls, current.count + current.nulls)
-    return _share_effect("jensenshannon", p, q, n_eff, levels)
+    return _share_effect("jensenshannon", p, q, n_eff, levels, ordered=True)
 
 
-def _share_effect(method: str, p: np.ndarray, q: np.ndarray, n_eff: float, levels: tuple[float, float]) -> Effect:
+def _share_effect(
+    method: str, p: np.ndarray, q: np.ndarray, n_eff: float, levels: tuple[float, float], *, ordered: bool
+) -> Effect:
     """Jensen-Shannon or PSI between bucket counts ``p`` and ``q``, with its interval."""
-    p, q = _pooled(p, q)
+    p, q = _pooled(p, q, ordered=ordered)
     df = max(len(p) - 1, 0)
     if df == 0:
         return Effect(method, 0.0, 0.0, 0.0, n_eff)
@@ -206,23 +209,35 @@ def _shares(reference: Numeric | Categorical, current: Numeric | Categorical) ->
     return buckets(reference), buckets(current)
 
 
-def _pooled(p: np.ndarray, q: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Buckets that the smaller sample expects fewer than 5 rows of, pooled into one; empty ones dropped."""
+def _pooled(p: np.ndarray, q: np.ndarray, *, ordered: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Buckets merged into groups that the smaller sample expects at least 5 rows of; empty ones dropped.
+
+    ``ordered`` (a numeric column's bins): neighbouring bins merge, so 100 rows in 100 bins become about
+    20 bins of 5, never one bin that sees nothing. Otherwise (categories) the buckets expecting 5 rows
+    stay as they are and the rarer ones are grouped among themselves. A group left short at the end
+    joins the one before it.
+    """
     smaller = min(p.sum(), q.sum())
     expected = (p + q) / (p.sum() + q.sum()) * smaller
-    keep = expected >= _MIN_EXPECTED
-    small = ~keep & (p + q > 0)
-    if small.any():
-        p = np.concatenate((p[keep], [p[small].sum()]))
-        q = np.concatenate((q[keep], [q[small].sum()]))
-        if len(p) > 1 and (p[-1] + q[-1]) / (p.sum() + q.sum()) * smaller < _MIN_EXPECTED:
-            target = int(np.argmin((p + q)[:-1]))  # the pool is still too small: into the smallest bucket
-            p[target] += p[-1]
-            q[target] += q[-1]
-            p, q = p[:-1], q[:-1]
-    else:
-        p, q = p[keep], q[keep]
-    return p, q
+    present = np.flatnonzero(p + q > 0)
+    if not ordered:
+        large = expected[present] >= _MIN_EXPECTED
+        present = np.concatenate((present[large], present[~large]))
+    groups: list[list[int]] = []
+    pending: list[int] = []
+    filled = 0.0
+    for i in present.tolist():
+        pending.append(i)
+        filled += expected[i]
+        if filled >= _MIN_EXPECTED:
+            groups.append(pending)
+            pending, filled = [], 0.0
+    if pending:
+        if groups:
+            groups[-1] += pending
+        else:
+            groups.append(pending)
+    return np.array([p[g].sum() for g in groups]), np.array([q[g].sum() for g in groups])
 
 
 def _jensenshannon(p: np.ndarray, q: np.ndarray) -> float:
