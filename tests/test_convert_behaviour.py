@@ -80,6 +80,19 @@ def test_a_writefile_cell_whose_module_is_imported_is_refused(
     assert not module.exists()
 
 
+def test_a_file_cell_is_the_same_magic_as_writefile(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    notebook = (NOTEBOOKS / "writefile_module.ipynb").read_text(encoding="utf-8")
+    assert "%%writefile helpers.py" in notebook
+    (tmp_path / "file_module.ipynb").write_text(notebook.replace("%%writefile", "%%file"), encoding="utf-8")
+    code = main(["convert", str(tmp_path / "file_module.ipynb"), "--to", str(tmp_path / "file_module.py")])
+    assert code == 1
+    assert capsys.readouterr().err.startswith(
+        f"mltest convert: error: {tmp_path / 'file_module.ipynb'}: cell 2 (In [1]): %%file helpers.py "
+        "writes a module that the converted cells import (from helpers import double)"
+    )
+    assert not (tmp_path / "file_module.py").exists()
+
+
 def test_a_writefile_cell_nobody_imports_is_dropped_with_a_warning(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

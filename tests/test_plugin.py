@@ -255,3 +255,11 @@ def test_checks_default_to_the_runs_seed_and_settings_do_not_leak(pytester: pyte
     pytester.makepyprojecttoml("[tool.mltest]\nfairness_min_ratio = 0.9\n")
     pytester.runpytest("--mltest-seed=77").assert_outcomes(passed=1)
     assert _settings.snapshot() == before
+
+
+def test_this_suite_runs_hypothesis_without_deadlines() -> None:
+    """No test here may fail because the machine is slow (tests/conftest.py loads the profile)."""
+    from hypothesis import HealthCheck, settings
+
+    assert settings.default.deadline is None
+    assert HealthCheck.too_slow in settings.default.suppress_health_check
