@@ -244,6 +244,8 @@ def test_settings_give_the_default_thresholds() -> None:
         ({"method": {"c": "wasserstein"}}, r"^method='wasserstein' is not valid: expected .* categorical column 'c'$"),
         ({"threshold": -1}, r"^threshold=-1 is not valid: expected a number > 0$"),
         ({"threshold": {"y": 0.1}}, r"^threshold='y' is not valid: expected a column of the data"),
+        ({"threshold": {}}, r"^threshold=\{\} is not valid: expected a number > 0, or a dict of them by column \(not empty\)$"),
+        ({"method": {}}, r"^method=\{\} is not valid: expected one of .*, or a dict of them by column \(not empty\)$"),
         ({"confidence": 1.5}, r"^confidence=1.5 is not valid: expected a number >= 0.5 and < 1$"),
         ({"max_drifted_share": 2}, r"^max_drifted_share=2 is not valid: expected a number >= 0 and <= 1$"),
         ({"columns": ["z"]}, r"^columns='z' is not valid: expected a column of the data"),

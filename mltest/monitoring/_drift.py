@@ -203,7 +203,10 @@ def _current_profile(current: Any, ref: Profile, names: list[str]) -> Profile:
 def _per_column(name: str, value: Any, columns: list[str], default: Any, check: Any) -> dict[str, Any]:
     """One value for every column: ``default(column)``, a value for all, or a dict by column."""
     if isinstance(value, dict):
-        _validation.columns(name, list(value) or [None], columns)
+        if not value:
+            allowed = "a number > 0" if name == "threshold" else f"one of {', '.join(map(repr, METHODS))}"
+            raise invalid_argument(name, value, f"{allowed}, or a dict of them by column (not empty)")
+        _validation.columns(name, list(value), columns)
         return {c: check(f"{name}[{c!r}]", value[c]) if c in value else check(name, default(c)) for c in columns}
     if value is None:
         return {c: check(name, default(c)) for c in columns}
