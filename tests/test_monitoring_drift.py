@@ -154,6 +154,19 @@ def test_a_numeric_column_going_missing_is_drift() -> None:
         assert _outcome(reference, _with_missing(current, 0.3, 1), method=method).outcome == "failed"
 
 
+def test_a_feature_constant_in_the_reference_that_changes_says_why_its_distance_is_infinite() -> None:
+    reference, current = pd.DataFrame({"flag": [0.0] * 50}), pd.DataFrame({"flag": [0.0] * 40 + [1.0] * 10})
+    message = _outcome(reference, current).message
+    assert message.startswith("assert_no_drift failed: 'flag' normalised Wasserstein inf ")
+    assert (
+        "    'flag' is constant in the reference (standard deviation 0): any change is infinitely many of its "
+        "standard deviations; compare it as a category with method={'flag': 'jensenshannon'}\n" in message
+    )
+    assert "inf}" not in message  # no threshold={'flag': inf} to copy
+    assert _outcome(reference, current, method={"flag": "jensenshannon"}).outcome == "failed"
+    assert _outcome(reference, reference).outcome == "passed"
+
+
 def test_prediction_drift_is_the_same_call_on_a_series() -> None:
     rng = np.random.default_rng(5)
     scores = pd.Series(rng.beta(2, 5, 20_000), name="score")
@@ -244,7 +257,7 @@ def test_settings_give_the_default_thresholds() -> None:
         ({"method": {"c": "wasserstein"}}, r"^method='wasserstein' is not valid: expected .* categorical column 'c'$"),
         ({"threshold": -1}, r"^threshold=-1 is not valid: expected a number > 0$"),
         ({"threshold": {"y": 0.1}}, r"^threshold='y' is not valid: expected a column of the data"),
-        ({"threshold": {}}, r"^threshold=\{\} is not valid: expected a number > 0, or a dict of them by column \(not empty\)$"),
+        ({"threshold": {}}, r"^threshold=\{\} is not valid: expected a number > 0, or a dict of them by column"),
         ({"method": {}}, r"^method=\{\} is not valid: expected one of .*, or a dict of them by column \(not empty\)$"),
         ({"confidence": 1.5}, r"^confidence=1.5 is not valid: expected a number >= 0.5 and < 1$"),
         ({"max_drifted_share": 2}, r"^max_drifted_share=2 is not valid: expected a number >= 0 and <= 1$"),

@@ -118,8 +118,14 @@ def _explain(outcome: str, verdict: str, worst: Sequence[Any], confidence: float
     simultaneous = f" (lower bounds simultaneous over the {over})" if tests > 1 else ""
     sizes = f"rows: reference {rows[0]:,}, current {rows[1]:,}; {confidence:.0%} confidence bounds{simultaneous}"
     evidence = [*_table(worst, confidence), "", sizes]
+    constant = [d.column for d in worst if math.isinf(d.effect.value)][:3]
+    evidence += [
+        f"{c!r} is constant in the reference (standard deviation 0): any change is infinitely many of its standard "
+        f"deviations; compare it as a category with method={{{c!r}: 'jensenshannon'}}"
+        for c in constant
+    ]
     if outcome == "failed":
-        drifted = [d for d in worst if d.verdict == "drift" and d.judged()[0][3] == "drift"]
+        drifted = [d for d in worst if d.judged()[0][3] == "drift" and math.isfinite(d.effect.value)]
         allowed = {d.column: float(f"{d.effect.value * 1.1:.2g}") for d in drifted[:3]}
         by_threshold = f"pass threshold={allowed} if these distances are acceptable, " if allowed else ""
         return compose(

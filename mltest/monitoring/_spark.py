@@ -18,7 +18,7 @@ import numpy as np
 
 from mltest.errors import InvalidArgument
 from mltest.monitoring._profile import Categorical, Numeric, Profile
-from mltest.monitoring._summarise import categorical_column, kinds_for
+from mltest.monitoring._summarise import categorical_column, inner_edges, kinds_for
 
 __all__ = ["plan", "summarise"]
 
@@ -70,7 +70,7 @@ def _edges(df: Any, numeric: list[str], bins: int) -> dict[str, np.ndarray]:
     edges = {}
     for i, column in enumerate(numeric):
         q = np.asarray(row[f"q{i}"] or [], dtype=float)
-        edges[column] = np.unique(q[q > row[f"m{i}"]]) if row[f"m{i}"] is not None else q[:0]
+        edges[column] = inner_edges(q, row[f"m{i}"]) if row[f"m{i}"] is not None else q[:0]
     return edges
 
 

@@ -18,7 +18,7 @@ from mltest.errors import InvalidArgument, invalid_argument, invalid_type
 from mltest.monitoring import _frames
 from mltest.monitoring._profile import Categorical, Numeric, Profile
 
-__all__ = ["as_profile", "categorical_column", "kinds_for", "numeric_column", "profile", "summarise"]
+__all__ = ["as_profile", "categorical_column", "inner_edges", "kinds_for", "numeric_column", "profile", "summarise"]
 
 DEFAULT_BINS = 100
 DEFAULT_MAX_CATEGORIES = 50
@@ -195,7 +195,16 @@ def _quantile_edges(s: np.ndarray, bins: int, minimum: float) -> np.ndarray:
     below = np.floor(position).astype(np.int64)
     above = np.minimum(below + 1, len(s) - 1)
     edges = s[below] + (position - below) * (s[above] - s[below])
-    return np.unique(edges[edges > minimum])
+    return inner_edges(edges, minimum)
+
+
+def inner_edges(quantiles: np.ndarray, minimum: float) -> np.ndarray:
+    """The distinct quantiles above ``minimum``; for a constant column, edges around its one value (bins below it,
+    at it and above it), so that Jensen-Shannon and PSI see a change to any other value."""
+    edges = np.unique(quantiles[quantiles > minimum])
+    if len(edges) == 0:
+        edges = np.array([minimum, np.nextafter(minimum, np.inf)])
+    return edges
 
 
 def categorical_column(
