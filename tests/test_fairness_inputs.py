@@ -250,3 +250,19 @@ def test_a_column_name_without_data_and_a_generator_are_named() -> None:
     )
     with pytest.raises(InvalidArgumentType, match=r"^y_pred=<generator object .* has type generator: expected an arr"):
         mf.demographic_parity_difference(None, (v for v in [0, 1, 0, 1]), sensitive_features=AB)
+
+
+def test_a_lazy_frame_and_predict_proba_output_are_named() -> None:
+    import polars as pl
+
+    lazy = pl.LazyFrame({"p": [0, 1], "s": ["a", "b"]})
+    with pytest.raises(InvalidArgumentType, match=r"^data=<LazyFrame at 0x\w+> has type LazyFrame: expected a DataF"):
+        mf.demographic_parity_difference(None, "p", sensitive_features="s", data=lazy)
+    with pytest.raises(InvalidArgumentType, match=r"; collect a polars LazyFrame first \(data\.collect\(\)\)$"):
+        mltest.assert_demographic_parity(None, "p", sensitive_features="s", data=lazy)
+    with pytest.raises(InvalidArgument) as info:
+        mf.demographic_parity_difference(None, np.array([[0.2, 0.8], [0.9, 0.1]]), sensitive_features=["a", "b"])
+    assert str(info.value) == (
+        "y_pred has shape (2, 2): expected one value per row (a 1-D array; for the output of predict_proba, "
+        "pass the predicted labels, e.g. model.predict(X))"
+    )

@@ -21,6 +21,7 @@ __all__ = [
     "as_array",
     "as_values",
     "as_weights",
+    "check_data",
     "check_length",
     "from_data",
     "missing_error",
@@ -41,13 +42,19 @@ class Column:
 def from_data(name: str, value: Any, data: Any) -> Any:
     """With ``data=``, a string argument names a column of it."""
     if data is not None and isinstance(value, str):
-        if not hasattr(data, "columns"):
-            raise invalid_type(
-                "data", data, "a DataFrame (pandas, polars or Spark) whose columns the other arguments name"
-            )
+        check_data(data)
         _validation.columns(name, value, list(data.columns))
         return data[value]
     return value
+
+
+def check_data(data: Any) -> None:
+    """``data=`` must be a DataFrame whose columns the other arguments can name."""
+    expected = "a DataFrame (pandas, polars or Spark) whose columns the other arguments name"
+    if type(data).__name__ == "LazyFrame":  # polars: no columns without resolving its schema, no data[name]
+        raise invalid_type("data", data, f"{expected}; collect a polars LazyFrame first (data.collect())")
+    if not hasattr(data, "columns"):
+        raise invalid_type("data", data, expected)
 
 
 def to_numpy(name: str, value: Any) -> np.ndarray:
@@ -77,7 +84,10 @@ def to_numpy(name: str, value: Any) -> np.ndarray:
     if array.ndim == 2 and 1 in array.shape:
         array = array.reshape(-1)
     if array.ndim != 1:
-        raise InvalidArgument(f"{name} has shape {array.shape}: expected one value per row (a 1-D array)")
+        hint = ""
+        if name == "y_pred" and array.ndim == 2:
+            hint = "; for the output of predict_proba, pass the predicted labels, e.g. model.predict(X)"
+        raise InvalidArgument(f"{name} has shape {array.shape}: expected one value per row (a 1-D array{hint})")
     return array
 
 
