@@ -87,3 +87,12 @@ def test_bad_spark_input_is_named(spark) -> None:
     empty = spark.createDataFrame(pd.DataFrame({"x": [1.0]})).limit(0)
     with pytest.raises(mltest.InvalidArgument, match=r"^data column 'x' has only missing values|^data has no rows"):
         mltest.profile(empty)
+
+
+def test_a_spark_reference_of_a_constant_column_has_bins_around_its_value(spark) -> None:
+    reference = pd.DataFrame({"flag": [0.0] * 200, "x": np.arange(200.0)})
+    remote = mltest.profile(spark.createDataFrame(reference))
+    assert remote.columns["flag"].edges.tolist() == mltest.profile(reference).columns["flag"].edges.tolist()
+    current = pd.DataFrame({"flag": [0.0] * 150 + [1.0] * 50, "x": np.arange(200.0)})
+    with pytest.raises(mltest.CheckFailed, match=r"^assert_no_drift failed: 1 of 2 columns drifted"):
+        mltest.assert_no_drift(remote, spark.createDataFrame(current), method={"flag": "jensenshannon"})
