@@ -83,6 +83,13 @@ def test_spark_string_labels_with_pos_label(spark, credit: pd.DataFrame) -> None
     expected = mf.equalized_odds_ratio(credit["risk"], credit["pred"], sensitive_features=credit["sex"])
     actual = mf.equalized_odds_ratio("risk", "pred", sensitive_features="sex", data=sdf, pos_label="good")
     assert abs(actual - expected) <= 1e-12
+    with pytest.raises(InvalidArgument) as info:  # without pos_label: named, not Spark's CAST_INVALID_INPUT
+        mf.equalized_odds_ratio("risk", "pred", sensitive_features="sex", data=sdf)
+    assert str(info.value) == (
+        "y_pred has values other than 0/1 or -1/1 (or missing values): expected binary labels (0/1, -1/1 or "
+        "booleans; 1 is the positive label) for a binary metric; for labels of another type, name the positive "
+        "class with pos_label="
+    )
     with pytest.raises(InvalidArgument, match=r"^pos_label='Good' is not valid: expected a class of y_true or y_pred"):
         mf.equalized_odds_ratio("risk", "pred", sensitive_features="sex", data=sdf, pos_label="Good")
     mixed = spark.createDataFrame(spelt.assign(pred=spelt["pred"].where(spelt.index > 0, "Bad")))

@@ -47,7 +47,7 @@ def _code(column: Any, options: Options) -> Any:
         return expression.otherwise(_BAD)
     if options.pos_label is not None:
         return F.when(column.isNull(), _BAD).when(column == F.lit(options.pos_label), 1).otherwise(0)
-    value = column.cast("double")
+    value = column.try_cast("double")  # text is not a number: null (_BAD), not an ANSI cast error
     return F.when(value == 1.0, 1).when(value == 0.0, 0).when(value == -1.0, _MINUS_ONE).otherwise(_BAD)
 
 
@@ -93,7 +93,10 @@ def _check_rows(rows: list[Any], names: list[str], options: Options, *, read_tru
                 raise InvalidArgument(f"{label} has values that are missing or not in labels: expected {expected}")
             if options.pos_label is not None:
                 raise InvalidArgument(f"{label} has missing values (null): drop those rows before the check")
-            raise InvalidArgument(f"{label} has values other than 0/1 or -1/1 (or missing values): {_BINARY}")
+            raise InvalidArgument(
+                f"{label} has values other than 0/1 or -1/1 (or missing values): {_BINARY}; for labels of another "
+                "type, name the positive class with pos_label="
+            )
     if options.labels is not None:
         seen = [np.array(sorted({r[key] for r in rows})) for key in (("_p", "_t") if read_true else ("_p",))]
         require_every_class(options.labels, seen[0], seen[1] if read_true else None)
