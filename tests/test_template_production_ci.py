@@ -56,6 +56,7 @@ def pushed_project(tmp_path_factory: pytest.TempPathFactory, ci_env: dict[str, s
         copier.run_copy(str(source), str(project), defaults=True, quiet=True)
     dvc = [sys.executable, "-m", "dvc"]
     for command in (
+        ["make", "lock", f"VENV={Path(sys.executable).parent.parent}"],  # requirements.lock, as make setup writes it
         ["git", "init", "-q", "-b", "main"],
         [*dvc, "init", "-q"],
         [*dvc, "config", "core.analytics", "false"],
@@ -128,6 +129,17 @@ def test_the_ci_run_steps_pass_in_order(ci_run: dict) -> None:
         assert f"## {family}" in ci_run["summary"], ci_run["summary"][:2000]
     # DVC sees the outputs it just produced as up to date: a second `dvc repro` has nothing to do.
     assert "up to date" in ci_run["dvc status"], ci_run["dvc status"]
+
+
+def test_the_lock_pins_every_run_time_package_with_its_hashes(pushed_project: Path) -> None:
+    """requirements.lock, which the Install step ran with --require-hashes (above), and the image installs."""
+    lock = (pushed_project / "requirements.lock").read_text(encoding="utf-8")
+    blocks = [block for block in lock.split("\n") if block and not block.startswith((" ", "#"))]
+    pinned = {line.split("==")[0]: line for line in blocks}
+    assert {"numpy", "pandas", "scikit-learn", "fastapi", "uvicorn", "pandera", "pyyaml", "joblib"} <= set(pinned)
+    assert all("==" in line and line.endswith(" \\") for line in blocks), blocks
+    assert lock.count("--hash=sha256:") >= len(blocks)
+    assert "pytest-mltest" not in pinned and "ruff" not in pinned  # development tools are not in the image
 
 
 def test_continuous_training_gate_passes_an_equal_model_and_blocks_a_worse_one(

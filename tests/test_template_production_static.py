@@ -10,6 +10,7 @@ There is no Docker engine or GitHub here, so nothing is built or pushed.
 from __future__ import annotations
 
 import itertools
+import json
 import re
 import shutil
 import subprocess
@@ -227,7 +228,7 @@ def test_dockerfile_structure(rendered: dict[tuple, Path]) -> None:
         parser = DockerfileParser(str(project / "Dockerfile"))
         instructions = [(item["instruction"], item["value"]) for item in parser.structure]
         stages = [value for instruction, value in instructions if instruction == "FROM"]
-        assert len(stages) == 2 and all("-slim AS " in stage for stage in stages), stages
+        assert len(stages) == 2 and all("-slim@sha256:" in stage for stage in stages), stages
         final = instructions[[i for i, (instruction, _) in enumerate(instructions) if instruction == "FROM"][-1] :]
         users = [value for instruction, value in final if instruction == "USER"]
         assert users and users[-1].split(":")[0] not in ("root", "0"), users
@@ -290,10 +291,130 @@ def test_dockerignore_keeps_data_caches_notebooks_and_secrets_out(rendered: dict
         "deploy/key.pem",
         "mlruns/0/meta.yaml",
         "dvclive/metrics.json",
+        # Keys, certificates and cloud credentials, wherever they sit (also in src/ and models/).
+        "src/pkg/server.key",
+        "src/pkg/.envrc",
+        "models/cert.pfx",
+        "models/store.p12",
+        "src/pkg/id_rsa",
+        "src/pkg/id_ed25519.pub",
+        "models/.ssh/id_ecdsa",
+        "src/pkg/.aws/credentials",
+        "models/credentials",
+        "src/pkg/application_default_credentials.json",
+        "models/gcp-service-account.json",
+        "src/pkg/my-project-key.json",
+        "src/pkg/.netrc",
+        "src/pkg/.docker/config.json",
     ):
         assert dockerignore_excludes(patterns, path), path
-    for path in ("pyproject.toml", "README.md", "src/pkg/serve.py", "models/model.joblib"):
+    for path in (
+        "pyproject.toml",
+        "README.md",
+        "requirements.lock",
+        "src/pkg/serve.py",
+        "src/pkg/identity.py",
+        "src/pkg/credentials_check.py",
+        "models/model.joblib",
+        "models/metadata.json",
+    ):
         assert not dockerignore_excludes(patterns, path), path
+
+
+# --- supply chain ---------------------------------------------------------------------------------
+
+DIGEST_PIN = re.compile(r"^python:(3\.\d+)-slim@sha256:[0-9a-f]{64} AS \w+$")
+
+
+def test_base_images_are_pinned_by_digest_with_the_tag_in_a_comment(rendered: dict[tuple, Path]) -> None:
+    for project in dockerfiles(rendered):
+        lines = project.read_text(encoding="utf-8").splitlines()
+        froms = [i for i, line in enumerate(lines) if line.startswith("FROM ")]
+        python = re.search(r'requires-python = ">=(3\.\d+)"', (project.parent / "pyproject.toml").read_text())
+        for i in froms:
+            pinned = DIGEST_PIN.match(lines[i].removeprefix("FROM "))
+            assert pinned, f"{project}: {lines[i]}"
+            assert pinned.group(1) == python.group(1), lines[i]
+            assert lines[i - 1] == f"# python:{pinned.group(1)}-slim", lines[i - 1]
+        assert not any(line.startswith("# syntax=") for line in lines)  # a frontend image, unpinned
+
+
+def project_files(projects: dict[tuple, Path]) -> list[Path]:
+    return [path for project in projects.values() for path in project.rglob("*") if path.is_file()]
+
+
+def test_torch_comes_from_its_index_for_torch_only(rendered: dict[tuple, Path]) -> None:
+    """No extra index anywhere (any package could come from it); --index-url only for torch's lock."""
+    torch_lines = 0
+    for path in project_files(rendered):
+        text = path.read_text(encoding="utf-8")
+        assert "EXTRA_INDEX_URL" not in text and "extra-index-url" not in text, path
+        for line in text.replace("\\\n", " ").splitlines():  # continued lines joined
+            if "--index-url" in line and "pip install" in line and not line.lstrip().startswith("#"):
+                assert "--no-deps" in line and "download.pytorch.org/whl/cpu" in line, f"{path}: {line}"
+                assert "requirements-torch.lock" in line or '"torch>=2.1"' in line, f"{path}: {line}"
+                torch_lines += 1
+    assert torch_lines >= 6  # the Makefile, the Dockerfile and CI of PyTorch projects
+
+
+def test_ci_and_the_image_install_the_lock_with_hashes(rendered: dict[tuple, Path]) -> None:
+    gitlab = sorted(p / ".gitlab-ci.yml" for p in rendered.values() if (p / ".gitlab-ci.yml").exists())
+    for path in [*workflows(rendered), *dockerfiles(rendered), *gitlab]:
+        text = path.read_text(encoding="utf-8")
+        if path.name == "Dockerfile" or "pip install" in text:
+            assert "--require-hashes -r requirements.lock" in text, path
+            assert "pip install --upgrade pip" not in text, path
+
+
+def test_dependabot_and_renovate_keep_the_pins_fresh(rendered: dict[tuple, Path]) -> None:
+    dependabot = sorted(p / ".github" / "dependabot.yml" for p in rendered.values() if (p / ".github").exists())
+    renovate = sorted(p / "renovate.json" for p in rendered.values() if (p / "renovate.json").exists())
+    assert len(dependabot) == len(renovate) == 6  # every GitHub project, every GitLab one
+    for files, schema in ((dependabot, "vendor.dependabot"), (renovate, "vendor.renovate")):
+        result = run(BIN / "check-jsonschema", "--builtin-schema", schema, *files)
+        assert result.returncode == 0, result.stdout + result.stderr
+    for (_ci, docker, _serving), project in rendered.items():
+        if (project / ".github").exists():
+            config = yaml.safe_load((project / ".github" / "dependabot.yml").read_text(encoding="utf-8"))
+            ecosystems = {update["package-ecosystem"] for update in config["updates"]}
+            assert ecosystems == ({"github-actions", "pip", "docker"} if docker else {"github-actions", "pip"})
+        elif (project / "renovate.json").exists():
+            config = json.loads((project / "renovate.json").read_text(encoding="utf-8"))
+            assert "docker:pinDigests" in config["extends"]
+
+
+def test_make_lock_takes_torch_from_its_index_and_the_rest_from_the_package_index(
+    template_source: Path, tmp_path: Path
+) -> None:
+    """A PyTorch project's `make lock`, with PyTorch's index played by a folder holding a torch wheel."""
+    import zipfile
+
+    project = render(template_source, tmp_path / "project", framework="pytorch", serving="none", ci="none")
+    index = tmp_path / "torch-index"
+    index.mkdir()
+    with zipfile.ZipFile(index / "torch-2.99.0+cpu-py3-none-any.whl", "w") as wheel:
+        info = "torch-2.99.0+cpu.dist-info"
+        wheel.writestr(f"{info}/METADATA", "Metadata-Version: 2.1\nName: torch\nVersion: 2.99.0+cpu\n")
+        wheel.writestr(f"{info}/WHEEL", "Wheel-Version: 1.0\nRoot-Is-Purelib: true\nTag: py3-none-any\n")
+        wheel.writestr(f"{info}/RECORD", "")
+    pyproject = project / "pyproject.toml"
+    text = pyproject.read_text(encoding="utf-8")
+    assert 'url = "https://download.pytorch.org/whl/cpu"' in text
+    pyproject.write_text(
+        text.replace('url = "https://download.pytorch.org/whl/cpu"', f'url = "{index}"\nformat = "flat"'),
+        encoding="utf-8",
+    )
+    result = subprocess.run(
+        [sys.executable, "scripts/lock.py"], cwd=project, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    torch_lock = (project / "requirements-torch.lock").read_text(encoding="utf-8")
+    lock = (project / "requirements.lock").read_text(encoding="utf-8")
+    assert "\ntorch==2.99.0+cpu \\\n    --hash=sha256:" in torch_lock
+    assert "torch==" not in lock and "nvidia" not in lock
+    requirements = [line for line in lock.splitlines() if line and not line.startswith((" ", "#"))]
+    assert {"numpy", "pandas", "scikit-learn"} <= {line.split("==")[0] for line in requirements}
+    assert all(line.endswith(" \\") for line in requirements)  # each followed by its hashes
 
 
 # --- the checks above catch what they are meant to catch ---------------------------------------
