@@ -233,6 +233,40 @@ def test_the_readmes_own_data_steps_work_with_another_dataset(default_project, s
     assert metrics["accuracy"] > 0.8
 
 
+def test_string_class_labels_work_everywhere(default_project, shared_env, tmp_path):
+    """risk as 'good'/'bad' with params.yaml's positive_class: the pipeline and every test pass."""
+    import pandas as pd
+
+    project = tmp_path / "string-labels"
+    shutil.copytree(default_project, project, symlinks=True)
+    raw = project / "data" / "raw" / "german_credit.csv"
+    data = pd.read_csv(raw)
+    data["risk"] = data["risk"].map({1: "good", 0: "bad"})  # 'good' sorts first: not the last class
+    data.to_csv(raw, index=False)
+    data.head(20).to_csv(project / "data" / "samples" / "german_credit.csv", index=False)
+    infer = [python(shared_env), "-m", "mltest.cli", "schema", "infer", str(raw), "-o", "data/schema.yaml"]
+    run([*infer, "--target", "risk"], project, shared_env)
+    params = project / "params.yaml"
+    text = params.read_text(encoding="utf-8")
+    assert "  positive_class: 1 " in text
+    params.write_text(text.replace("  positive_class: 1 ", "  positive_class: good "), encoding="utf-8")
+    make("repro", project, shared_env)
+    metrics = json.loads((project / "reports" / "metrics.json").read_text(encoding="utf-8"))
+    assert metrics["roc_auc"] > 0.7  # the probability of 'good' scores 'good'
+    tests = make("test", project, shared_env).stdout
+    assert " passed" in tests and " failed" not in tests and "skipped" not in tests, tests[-3000:]
+    report = (project / "reports" / "mltest.md").read_text(encoding="utf-8")
+    assert "assert_demographic_parity" in report and "assert_directional" in report
+    # A positive class the data does not have is named, with the classes it has.
+    params.write_text(text.replace("  positive_class: 1 ", "  positive_class: yes "), encoding="utf-8")
+    wrong = run([python(shared_env), "-m", "my_ml_project", "prepare"], project, shared_env, ok=False)
+    assert wrong.returncode == 1
+    assert (
+        "data.positive_class True is not a class of data.target 'risk'; its classes: 'bad', 'good' (YAML"
+        in wrong.stderr
+    )
+
+
 @pytest.mark.parametrize(
     ("answers", "tracked"),
     [

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, settings
 
 from {{ cookiecutter.package_name }}.config import ParamsError, check_columns, load_params
 from {{ cookiecutter.package_name }}.data import load_raw, split
@@ -18,6 +19,11 @@ from {{ cookiecutter.package_name }}.train import train
 
 ROOT = Path(__file__).resolve().parents[1]
 PARAMS = load_params(ROOT / "params.yaml")
+
+# Hypothesis tests call the model: no deadline, and no health check timing them, so that a busy
+# machine (a shared CI runner, a laptop on battery) never fails a test that is right.
+settings.register_profile("project", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("project")
 
 
 def each(values: list, what: str, *, names: int = 1) -> list:
@@ -79,6 +85,13 @@ def predict_labels(model, params):
 
 
 @pytest.fixture(scope="session")
-def predict_score(model, params):
-    """Rows in, probability of the last class out (for a 0/1 target: of class 1)."""
-    return lambda rows: predict(model, rows, params).iloc[:, -1].to_numpy()
+def positive_class(params):
+    """params.yaml's data.positive_class: the favourable class, named, never the last one sorted."""
+    return params["data"]["positive_class"]
+
+
+@pytest.fixture(scope="session")
+def predict_score(model, params, positive_class):
+    """Rows in, the probability of data.positive_class out."""
+    column = f"probability_{positive_class}"
+    return lambda rows: predict(model, rows, params)[column].to_numpy()

@@ -24,15 +24,19 @@ def outcomes(model, test_data, params):
 
 
 @pytest.mark.parametrize("attribute", SENSITIVE)
-def test_demographic_parity(outcomes, test_data, attribute):
+def test_demographic_parity(outcomes, test_data, attribute, positive_class):
     y_true, y_pred = outcomes
-    mltest.assert_demographic_parity(y_true, y_pred, sensitive_features=test_data[attribute])
+    mltest.assert_demographic_parity(
+        y_true, y_pred, sensitive_features=test_data[attribute], pos_label=positive_class
+    )
 
 
 @pytest.mark.parametrize("attribute", SENSITIVE)
-def test_equalized_odds(outcomes, test_data, attribute):
+def test_equalized_odds(outcomes, test_data, attribute, positive_class):
     y_true, y_pred = outcomes
-    mltest.assert_equalized_odds(y_true, y_pred, sensitive_features=test_data[attribute])
+    mltest.assert_equalized_odds(
+        y_true, y_pred, sensitive_features=test_data[attribute], pos_label=positive_class
+    )
 
 
 @pytest.mark.parametrize("attribute", SENSITIVE)

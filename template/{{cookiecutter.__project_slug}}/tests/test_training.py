@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import pytest
+from conftest import ROOT
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from mltest import training
+from mltest.strategies import data_frames
 
 from {{ cookiecutter.package_name }}.features import split_xy
+from {{ cookiecutter.package_name }}.predict import predict
 from {{ cookiecutter.package_name }}.train import build_model
 
 pytestmark = pytest.mark.training
@@ -47,3 +52,20 @@ def test_predictions_are_valid(xy, test_data, params):
     training.assert_valid_predictions(
         build_model(features, params), features, target, X_predict=test_features
     )
+
+
+# The model is called in each example: no deadline (conftest.py's profile says so for every
+# test; this one says it again where it matters), so a busy machine never fails it.
+@settings(deadline=None, max_examples=25)
+@given(data=st.data())
+def test_every_row_the_schema_allows_gets_a_valid_prediction(data, model, params):
+    schema = ROOT / params["data"]["schema"]
+    if not schema.exists():
+        pytest.skip(f"no schema at {params['data']['schema']}: run `mltest schema infer`")
+    rows = data.draw(data_frames(schema, min_size=1, max_size=20), label="rows")
+    result = predict(model, rows, params)
+    assert len(result) == len(rows)
+    assert set(result["prediction"]) <= set(model.classes_)
+    probabilities = result.drop(columns="prediction").to_numpy()
+    assert ((probabilities >= 0) & (probabilities <= 1)).all()
+    assert abs(probabilities.sum(axis=1) - 1).max() < 1e-6

@@ -24,6 +24,7 @@ def split(data: pd.DataFrame, params: dict[str, Any]) -> tuple[pd.DataFrame, pd.
     `params` is the `data` section of params.yaml (target, test_size, seed).
     """
     check_target(data, params["target"])
+    check_positive_class(data, params)
     train, test = train_test_split(
         data,
         test_size=params["test_size"],
@@ -49,6 +50,20 @@ def check_target(data: pd.DataFrame, target: str) -> None:
     else:
         return
     raise ParamsError(f"params.yaml: data.target {target!r} {problem}.")
+
+
+def check_positive_class(data: pd.DataFrame, params: dict[str, Any]) -> None:
+    """Raise ParamsError unless data.positive_class is one of the target's classes."""
+    positive, classes = params.get("positive_class"), sorted(data[params["target"]].unique())
+    if len(classes) == 2 and positive not in classes:
+        quote = ""
+        if isinstance(positive, bool):
+            quote = " (YAML reads yes/no/on/off as true/false: quote it)"
+        raise ParamsError(
+            f"params.yaml: data.positive_class {positive!r} is not a class of data.target "
+            f"{params['target']!r}; its classes: {', '.join(map(repr, classes))}{quote}. Set it "
+            "to the favourable one, as the data writes it (1, 'yes', '>50K')."
+        )
 
 
 def load_prepared(directory: Path | str = PREPARED_DIR) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -23,7 +23,8 @@ def selection_rate_difference(predictions: pd.Series, groups: pd.Series, positiv
 def evaluate(model: Any, test_data: pd.DataFrame, params: dict[str, Any]) -> dict[str, Any]:
     """Accuracy, balanced accuracy, ROC AUC and, per sensitive attribute, the selection-rate gap.
 
-    The selection rate is the share of predictions of the last class (for a 0/1 target: of 1).
+    The selection rate is the share of predictions of data.positive_class (params.yaml), and
+    the ROC AUC scores that class's probability: nothing depends on how the labels sort.
     """
     features, target = split_xy(test_data, params)
     predictions = pd.Series(model.predict(features), index=test_data.index)
@@ -33,14 +34,16 @@ def evaluate(model: Any, test_data: pd.DataFrame, params: dict[str, Any]) -> dic
     }
     classes = list(model.classes_)
     probabilities = model.predict_proba(features)
+    positive = params["data"]["positive_class"]
     if len(classes) == 2:
-        metrics["roc_auc"] = float(roc_auc_score(target, probabilities[:, 1]))
+        score = probabilities[:, classes.index(positive)]
+        metrics["roc_auc"] = float(roc_auc_score(target == positive, score))
     else:
         metrics["roc_auc"] = float(
             roc_auc_score(target, probabilities, multi_class="ovr", labels=classes)
         )
     metrics["selection_rate_difference"] = {
-        column: selection_rate_difference(predictions, test_data[column], classes[-1])
+        column: selection_rate_difference(predictions, test_data[column], positive)
         for column in params["features"]["sensitive"]
     }
     return metrics
@@ -49,7 +52,7 @@ def evaluate(model: Any, test_data: pd.DataFrame, params: dict[str, Any]) -> dic
 def write_reports(
     model: Any, test_data: pd.DataFrame, params: dict[str, Any], out_dir: Path | str = REPORTS_DIR
 ) -> dict[str, Any]:
-    """Write metrics.json, predictions.csv (confusion matrix) and roc.csv (last class vs. rest)."""
+    """Write metrics.json, predictions.csv (confusion matrix) and roc.csv (positive class)."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     metrics = evaluate(model, test_data, params)
@@ -58,8 +61,8 @@ def write_reports(
     pd.DataFrame({"actual": target, "predicted": model.predict(features)}).to_csv(
         out_dir / "predictions.csv", index=False
     )
-    fpr, tpr, _ = roc_curve(
-        target, model.predict_proba(features)[:, -1], pos_label=model.classes_[-1]
-    )
+    positive = params["data"]["positive_class"]
+    score = model.predict_proba(features)[:, list(model.classes_).index(positive)]
+    fpr, tpr, _ = roc_curve(target == positive, score)
     pd.DataFrame({"fpr": fpr, "tpr": tpr}).to_csv(out_dir / "roc.csv", index=False)
     return metrics
