@@ -315,7 +315,17 @@ def test_generated_hooks_block_a_model_in_git_and_resync_an_edited_notebook(defa
     guard = run([*pre_commit, "mltest-data-guard", "--files", "models/model.joblib"], project, shared_env, ok=False)
     assert guard.returncode == 1
     assert "models/model.joblib" in guard.stdout and "git rm --cached" in guard.stdout
+    assert "dvc add models" not in guard.stdout  # a stage's output: `dvc add` would fail on it
     run(["git", "rm", "-q", "--cached", "models/model.joblib"], project, shared_env)
+
+    # A copy of the DVC-tracked raw data (51 KB, small enough to pass for a sample) elsewhere.
+    (project / "backup").mkdir()
+    shutil.copy(project / "data" / "raw" / "german_credit.csv", project / "backup" / "credit.csv")
+    run(["git", "add", "backup/credit.csv"], project, shared_env)
+    guard = run([*pre_commit, "mltest-data-guard", "--files", "backup/credit.csv"], project, shared_env, ok=False)
+    assert guard.returncode == 1
+    assert "backup/credit.csv: a copy of data/raw/german_credit.csv, which DVC tracks" in guard.stdout
+    run(["git", "rm", "-q", "--cached", "backup/credit.csv"], project, shared_env)
 
     notebook = project / "notebooks" / "exploration.ipynb"
     edited = notebook.read_text(encoding="utf-8").replace("largest first", "most first")
