@@ -125,7 +125,7 @@ def test_the_ci_run_steps_pass_in_order(ci_run: dict) -> None:
     # The pipeline ran for real, the model exists, and the job summary holds the mltest report.
     assert ci_run["metrics"]["accuracy"] > 0.7
     assert ci_run["model"]
-    for family in ("Schema", "Fairness", "Invariance", "Training"):
+    for family in ("Schema", "Fairness", "Invariance", "Training", "Evaluation"):
         assert f"## {family}" in ci_run["summary"], ci_run["summary"][:2000]
     # DVC sees the outputs it just produced as up to date: a second `dvc repro` has nothing to do.
     assert "up to date" in ci_run["dvc status"], ci_run["dvc status"]

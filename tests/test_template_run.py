@@ -103,7 +103,7 @@ def setup_and_check(project: Path, env: dict[str, str]) -> None:
     assert " passed" in tests.stdout
     assert " failed" not in tests.stdout
     report = (project / "reports" / "mltest.md").read_text(encoding="utf-8")
-    for family in ("Schema", "Fairness", "Invariance", "Training"):
+    for family in ("Schema", "Fairness", "Invariance", "Training", "Evaluation"):
         assert f"## {family}" in report
     # What the tests write (the report and its charts) is not for git.
     assert (project / "reports" / "mltest-charts").is_dir()
@@ -164,6 +164,66 @@ def test_generated_tests_catch_a_model_that_learns_nothing(default_project, shar
     assert result.returncode == 1
     assert "assert_learns" in result.stdout
     assert "baseline" in result.stdout
+
+
+BROKEN_MODEL = '''"""The evaluation tests again, on a model that is wrong for one slice and over-confident.
+
+(Written by pytest-mltest's test_template_run.py, and removed after the run.)
+"""
+
+import numpy as np
+import pytest
+from test_evaluation import *  # noqa: F403
+
+
+class Broken:
+    """The trained model, its class flipped where checking_account is 'moderate' (about a
+    quarter of the rows), its probabilities sharpened (p ** 4, normalised)."""
+
+    def __init__(self, model):
+        self.model, self.classes_ = model, model.classes_
+
+    def predict(self, rows):
+        predicted = self.model.predict(rows)
+        flip = (rows["checking_account"] == "moderate").to_numpy()
+        first, second = self.classes_
+        predicted[flip] = np.where(predicted[flip] == first, second, first)
+        return predicted
+
+    def predict_proba(self, rows):
+        sharp = self.model.predict_proba(rows) ** 4
+        return sharp / sharp.sum(axis=1, keepdims=True)
+
+
+@pytest.fixture(scope="module")
+def model(model):
+    return Broken(model)
+'''
+
+
+def test_generated_evaluation_tests_catch_a_weak_slice_and_overconfidence(default_project, shared_env):
+    """The generated test_evaluation.py, on a model wrong for one slice and over-confident: the
+    weak-slice test names the slice, the calibration test fails, the proxy test (data) passes.
+    On the correct model the same tests passed in make test (see setup_and_check)."""
+    broken = default_project / "tests" / "test_evaluation_broken.py"
+    broken.write_text(BROKEN_MODEL, encoding="utf-8")
+    try:
+        result = run(
+            [python(shared_env), "-m", "pytest", str(broken.relative_to(default_project)), "-q"],
+            default_project,
+            shared_env,
+            ok=False,
+        )
+    finally:
+        broken.unlink()
+    out = result.stdout
+    assert result.returncode == 1, out[-3000:]
+    assert "2 failed, 1 passed" in out, out[-3000:]
+    assert "FAILED tests/test_evaluation_broken.py::test_no_slice_is_much_worse_than_the_rest" in out
+    assert "FAILED tests/test_evaluation_broken.py::test_probabilities_are_calibrated" in out
+    assert "assert_no_weak_slices failed: accuracy gap" in out
+    assert "checking_account == 'moderate': n=" in out  # the slice, named as a query predicate
+    assert "assert_calibrated failed: ECE" in out
 
 
 def test_params_that_do_not_fit_the_data_are_named(default_project, shared_env, tmp_path):
