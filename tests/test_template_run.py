@@ -284,9 +284,23 @@ def test_the_readmes_own_data_steps_work_with_another_dataset(default_project, s
     (project / "data" / "raw" / "german_credit.csv").unlink()
     run(["git", "rm", "-q", "data/samples/german_credit.csv"], project, shared_env)
     make("repro", project, shared_env)  # step 6
-    tests = make("test", project, shared_env)
-    assert "failed" not in tests.stdout
-    assert "skipped" in tests.stdout  # the fairness tests: no sensitive attribute
+    tests = make("test", project, shared_env, ok=False).stdout
+    # One finding, named: on 38 test rows the regularised model's probabilities (mean confidence
+    # 0.84 for an accuracy of 0.92) cannot be shown calibrated. The README: accept it in
+    # [tool.mltest] and write down why.
+    assert "1 failed" in tests and "FAILED tests/test_evaluation.py::test_probabilities_are_calibrated" in tests
+    assert "assert_calibrated inconclusive: ECE" in tests and "(top-label confidence, 10 bins)" in tests
+    pyproject = project / "pyproject.toml"
+    accepted = pyproject.read_text(encoding="utf-8").replace(
+        "evaluation_max_ece = 0.1\n",
+        "# iris: 38 test rows, under-confident at C=1 (ECE 0.145, interval 0.085 to 0.192)\nevaluation_max_ece = 0.2\n",
+    )
+    assert "evaluation_max_ece = 0.2" in accepted
+    pyproject.write_text(accepted, encoding="utf-8")
+    tests = make("test", project, shared_env).stdout
+    assert "failed" not in tests
+    assert "skipped" in tests  # the fairness tests: no sensitive attribute
+    assert "38 test rows: too few for slices of 30 rows in each half" in tests  # test_evaluation.py
     run(["git", "add", "-A"], project, shared_env)
     make("lint", project, shared_env)
     metrics = yaml.safe_load((project / "reports" / "metrics.json").read_text(encoding="utf-8"))
