@@ -40,8 +40,12 @@ def test_equalized_odds(outcomes, test_data, attribute, positive_class):
 
 
 @pytest.mark.parametrize("attribute", SENSITIVE)
-def test_accuracy_is_similar_across_groups(outcomes, test_data, attribute):
+def test_accuracy_is_similar_across_groups(outcomes, test_data, attribute, positive_class):
     y_true, y_pred = outcomes
     mltest.assert_group_metric(
-        y_true, y_pred, sensitive_features=test_data[attribute], metric="accuracy"
+        y_true,
+        y_pred,
+        sensitive_features=test_data[attribute],
+        metric="accuracy",
+        pos_label=positive_class,
     )
