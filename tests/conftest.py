@@ -26,6 +26,26 @@ def _load_pandera() -> None:
 
 _load_pandera()
 
+
+def _load_mltest() -> None:
+    """Import every module of mltest but the torch ones once, for good.
+
+    pytester's in-process runs drop the modules first imported inside them, while the mltest
+    package keeps the lazy attributes it resolved there: the next import then makes a second
+    Profile class, and a profile from ``mltest.profile`` is no longer a Profile. Loaded here,
+    nothing of mltest is first imported inside a run.
+    """
+    import importlib
+
+    package = Path(importlib.import_module("mltest").__file__).parent
+    for path in sorted(package.rglob("*.py")):
+        name = ".".join(("mltest", *path.relative_to(package).with_suffix("").parts)).removesuffix(".__init__")
+        if ".torch" not in name:  # torch is a second's import that only the torch tests need
+            importlib.import_module(name)
+
+
+_load_mltest()
+
 # Robust under load: no Hypothesis verdict may depend on how busy the machine is (deadlines and
 # the too-slow health check measure wall-clock time). Tests that set their own settings inherit this.
 settings.register_profile("mltest-suite", deadline=None, suppress_health_check=[HealthCheck.too_slow])
