@@ -48,6 +48,14 @@ def _number(value: Any) -> float | None:
     return number if math.isfinite(number) else None
 
 
+def _column(rows: Sequence[dict[str, Any]], key: str | None) -> list[float]:
+    """The finite numbers of column ``key`` (none when the spec names no such column)."""
+    if not key:
+        return []
+    numbers = [_number(row.get(key)) for row in rows]
+    return [n for n in numbers if n is not None]
+
+
 def _labels(rows: Sequence[dict[str, Any]], spec: dict[str, Any]) -> list[str]:
     keys = _as_list(spec.get("label"))
     return [", ".join(str(row.get(k, "")) for k in keys) for row in rows]
@@ -70,12 +78,16 @@ def mermaid(spec: dict[str, Any], rows: Sequence[dict[str, Any]]) -> list[str]:
         if not values or any(v is None for v in values):
             return []
         labels = [label.replace('"', "'")[:40] for label in _labels(rows, spec)]
-        top = max(max(values), 0.0) or 1.0
+        highs = _column(rows, spec.get("high"))
+        limits = _column(rows, spec.get("threshold"))
+        top = max([*values, *highs, *limits, 0.0]) or 1.0
         body = [
             f"    x-axis [{', '.join(json.dumps(label) for label in labels)}]",
             f'    y-axis "{spec["value"]}" {min(min(values), 0.0):.3g} --> {top * 1.05:.3g}',
             f"    bar {json.dumps([round(v, 4) for v in values])}",
         ]
+        if len(limits) == len(rows):  # the threshold each bar is judged against, as a line
+            body.append(f"    line {json.dumps([round(v, 4) for v in limits])}")
         header = "xychart-beta horizontal"
     return ["```mermaid", header, f'    title "{title}"', *body, "```"]
 
@@ -133,6 +145,11 @@ def _draw_bars(ax: Any, rows: Sequence[dict[str, Any]], spec: dict[str, Any]) ->
     muted = spec.get("muted")
     colours = ["#bbbbbb" if muted and row.get(muted) else "#4c72b0" for row in rows]
     ax.barh(range(len(rows)), values, xerr=errors, color=colours, capsize=3)
+    if spec.get("threshold"):  # the threshold each bar is judged against
+        limits = [_number(row.get(spec["threshold"])) for row in rows]
+        marked = [(i, t) for i, t in enumerate(limits) if t is not None]
+        if marked:
+            ax.scatter([t for _, t in marked], [i for i, _ in marked], marker="|", s=300, color="#c44e52", zorder=3)
     ax.set_yticks(range(len(rows)), _labels(rows, spec), fontsize=8)
     ax.set_xlabel(spec["value"])
     ax.invert_yaxis()  # first row on top

@@ -234,6 +234,7 @@ def test_the_result_is_recorded_with_a_chart_per_column() -> None:
         "low": "low",
         "high": "high",
         "muted": "stable",
+        "threshold": "threshold",
     }
     assert {row["column"] for row in result.table} == {"x0", "x1", "x2"}
 

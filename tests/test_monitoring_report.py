@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 pytestmark = pytest.mark.monitoring
@@ -31,6 +33,13 @@ def test_a_drift_check_reaches_the_report_with_its_chart(pytester: pytest.Pytest
     text = (pytester.path / "report.md").read_text()
     assert "## Monitoring" in text
     assert "xychart-beta" in text and 'x-axis ["income", "age"]' in text
+    chart = text[text.index("xychart-beta") : text.index("```", text.index("xychart-beta"))]
+    (line,) = [row for row in chart.splitlines() if row.strip().startswith("line ")]
+    assert json.loads(line.strip()[len("line ") :]) == [0.05, 0.05]  # each column's threshold
+    top = float(chart.split("-->")[1].split()[0])
+    rows = [row for row in text.splitlines() if row.startswith(("| income |", "| age |"))]
+    highs = [float(row.split("|")[6]) for row in rows]  # the column of upper bounds
+    assert top >= max(highs)  # the axis reaches the highest bound, not only the largest distance
     assert "| income | numeric | wasserstein |" in text
 
 

@@ -47,12 +47,14 @@ def result(drifts: Sequence[Any], *, confidence: float, max_drifted_share: float
     figures |= {"reference_rows": rows[0], "current_rows": rows[1]}
     chart = {
         "kind": "bar",
-        "title": f"drift by column: distance and its {confidence:.0%} bounds (grey: no drift)",
+        "title": f"drift by column: distance and its {confidence:.0%} bounds"
+        " (grey: no drift; the line: each column's threshold)",
         "label": "column",
         "value": "distance",
         "low": "low",
         "high": "high",
         "muted": "stable",
+        "threshold": "threshold",
     }
     table = [d.row(confidence) for d in worst]
     return CheckResult("monitoring", "assert_no_drift", outcome, message, figures=figures, table=table, charts=[chart])
