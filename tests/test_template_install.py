@@ -139,3 +139,38 @@ def test_a_project_copied_from_a_git_url_installs_pytest_mltest_from_that_url_at
     direct = json.loads(show[1])
     assert direct["url"] == f"file://{repo}"
     assert direct["vcs_info"]["commit_id"] == commit
+
+    # The template moves on (same version number), the project follows it: `copier update`
+    # records the new commit; make setup again must replace pytest-mltest, which pip keeps.
+    (repo / "mltest" / "_update_marker.py").write_text("MARK = 1\n", encoding="utf-8")
+    git("add", "-A", cwd=repo)
+    git("commit", "-q", "-m", "After the release", cwd=repo)
+    later = git("rev-parse", "HEAD", cwd=repo).strip()
+    answers_file = project / ".copier-answers.yml"
+    answers_text = answers_file.read_text(encoding="utf-8")
+    assert f"_commit: v{version}\n" in answers_text
+    answers_file.write_text(
+        answers_text.replace(f"_commit: v{version}\n", f"_commit: v{version}-1-g{later[:7]}\n"), encoding="utf-8"
+    )
+    again = subprocess.run(
+        [str(venv / "bin" / "python"), "scripts/install_mltest.py"],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert f"Installing pytest-mltest from {url}@{later[:7]}\n" in again.stdout
+    show = subprocess.run(
+        [str(venv / "bin" / "python"), "-c", query], cwd=tmp_path, capture_output=True, text=True, check=True
+    )
+    assert json.loads(show.stdout.splitlines()[1])["vcs_info"]["commit_id"] == later
+    # And once it matches, nothing is installed.
+    third = subprocess.run(
+        [str(venv / "bin" / "python"), "scripts/install_mltest.py"],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert third.stdout == f"pytest-mltest {version} is installed\n", third.stdout + third.stderr

@@ -9,12 +9,14 @@ Where it comes from, first found first:
 4. the package index, any version.
 
 Nothing is installed when a matching pytest-mltest is there already (the version wanted, or any
-version when the template recorded none). Standard library only: it runs before anything else
-is installed.
+version when the template recorded none), unless it was installed from git at another commit than
+the one recorded (after a `copier update`): pip keeps an installed version of the same number,
+so it is replaced explicitly. Standard library only: it runs before anything else is installed.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -93,12 +95,39 @@ def installed_version() -> str | None:
         return None
 
 
-def install(requirements: list[str]) -> str | None:
-    """pip install the first of `requirements` that installs; None when none does."""
+def recorded_ref(recorded: dict[str, str]) -> str | None:
+    """The git ref the template was copied or updated at (a described commit by its hash)."""
+    commit = recorded.get("_commit", "")
+    described = DESCRIBED.search(commit)
+    return described.group(1) if described else commit or None
+
+
+def installed_from_another_commit(recorded: dict[str, str]) -> bool:
+    """Whether pytest-mltest was installed from git (pip's direct_url.json) at another ref."""
+    ref = recorded_ref(recorded)
+    try:
+        text = metadata.distribution(NAME).read_text("direct_url.json")
+    except metadata.PackageNotFoundError:
+        return False
+    vcs = (json.loads(text) if text else {}).get("vcs_info")
+    if not ref or not vcs:
+        return False
+    return ref != vcs.get("requested_revision") and not vcs.get("commit_id", "").startswith(ref)
+
+
+def install(requirements: list[str], *, replace: bool = False) -> str | None:
+    """pip install the first of `requirements` that installs; None when none does. `replace`:
+    a git URL or a folder replaces an installed pytest-mltest even of the same version number."""
+    pip = [sys.executable, "-m", "pip", "install", "--quiet"]
     for requirement in requirements:
         print(f"Installing {NAME} from {requirement}", flush=True)
-        command = [sys.executable, "-m", "pip", "install", "--quiet", requirement]
-        result = subprocess.run(command, capture_output=True, text=True, check=False)
+        commands = [[*pip, requirement]]
+        if replace and not requirement.startswith(NAME):
+            commands.insert(0, [*pip, "--force-reinstall", "--no-deps", requirement])
+        for command in commands:
+            result = subprocess.run(command, capture_output=True, text=True, check=False)
+            if result.returncode != 0:
+                break
         if result.returncode == 0:
             return requirement
         print(f"  not there: {(result.stderr.strip().splitlines() or ['?'])[-1]}", flush=True)
@@ -112,12 +141,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     have, want = installed_version(), wanted_version(recorded)
     options = candidates(recorded, environ)
     if have and not environ.get("MLTEST_SOURCE"):
-        if want in (None, have):
+        stale = installed_from_another_commit(recorded)
+        if want in (None, have) and not stale:
             print(f"{NAME} {have} is installed")
             return 0
-        # Another version than the template's: match it if possible, else keep this one.
-        if install(options[:-1]) is None:
-            print(f"{NAME} {have} is installed; the template was made for {want}, not found: kept")
+        # Another version or commit than the template's: match it if possible, else keep this one.
+        if install(options[:-1], replace=True) is None:
+            made_for = want or recorded_ref(recorded)
+            print(f"{NAME} {have} is installed; the template wants {made_for}, not found: kept")
         return 0
     if install(options) is not None:
         return 0
