@@ -91,7 +91,8 @@ def test_each_answer_renders_its_files(rendered: dict[tuple, Path]) -> None:
     for (ci, docker, serving), project in rendered.items():
         names = {path.name for path in project.glob(".github/workflows/*")}
         if ci == "github":
-            assert names == ({"ci.yml", "train.yml", "cd.yml"} if docker else {"ci.yml", "train.yml"}), project
+            expected = {"ci.yml", "train.yml", "monitor.yml"} | ({"cd.yml"} if docker else set())
+            assert names == expected, project
         else:
             assert not (project / ".github").exists(), project
         assert (project / ".gitlab-ci.yml").exists() == (ci == "gitlab")
@@ -110,7 +111,7 @@ def test_each_answer_renders_its_files(rendered: dict[tuple, Path]) -> None:
 
 def test_zizmor_finds_nothing_in_the_workflows(rendered: dict[tuple, Path]) -> None:
     files = workflows(rendered)
-    assert len(files) == 6 * 2 + 3  # ci and train in 6 projects, cd in the 3 with Docker
+    assert len(files) == 6 * 3 + 3  # ci, train and monitor in 6 projects, cd in the 3 with Docker
     # Pedantic persona: also code smells (undocumented permissions, unnamed jobs, no concurrency).
     result = run(BIN / "zizmor", "--offline", "--persona", "pedantic", "--no-progress", *files)
     assert result.returncode == 0, result.stdout + result.stderr
@@ -137,14 +138,22 @@ def test_actions_are_pinned_by_commit_sha(rendered: dict[tuple, Path]) -> None:
 
 
 def test_permissions_are_least_privilege_per_job(rendered: dict[tuple, Path]) -> None:
-    allowed_writes = {"cd.yml": {"packages"}, "train.yml": {"contents", "pull-requests"}, "ci.yml": set()}
+    allowed_writes = {
+        "cd.yml": {"packages"},
+        "train.yml": {"contents", "pull-requests"},
+        "ci.yml": set(),
+        "monitor.yml": {"actions"},  # to start train.yml
+    }
     for path in workflows(rendered):
         workflow = yaml.safe_load(path.read_text(encoding="utf-8"))
         assert workflow["permissions"] == {}, path
         writes = set()
         for name, job in workflow["jobs"].items():
             assert "permissions" in job, f"{path}: job {name} has no permissions"
-            assert job["permissions"].get("contents") in ("read", "write"), f"{path}: {name}"
+            if any(step.get("uses", "").startswith("actions/checkout") for step in job["steps"]):
+                assert job["permissions"].get("contents") in ("read", "write"), f"{path}: {name}"
+            else:  # nothing to read: not even the repository
+                assert "contents" not in job["permissions"], f"{path}: {name}"
             writes |= {scope for scope, level in job["permissions"].items() if level == "write"}
         assert writes == allowed_writes[path.name], path
 

@@ -6,6 +6,7 @@ Everything dataset-specific comes from params.yaml: point it at other data and t
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pandas as pd
@@ -15,7 +16,7 @@ from hypothesis import HealthCheck, settings
 from {{ cookiecutter.package_name }}.config import ParamsError, check_columns, load_params
 from {{ cookiecutter.package_name }}.data import load_raw, split
 from {{ cookiecutter.package_name }}.predict import predict
-from {{ cookiecutter.package_name }}.train import train
+from {{ cookiecutter.package_name }}.train import load_model, train
 
 ROOT = Path(__file__).resolve().parents[1]
 PARAMS = load_params(ROOT / "params.yaml")
@@ -41,6 +42,15 @@ def fit_params(function, *args):
     except ParamsError as error:
         message = str(error)
     pytest.fail(message, pytrace=False)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def prediction_log(tmp_path_factory):
+    """Predictions the tests make are logged in a temporary folder, not with production's."""
+    folder = tmp_path_factory.mktemp("prediction-log")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("PREDICTION_LOG", str(folder))
+        yield folder
 
 
 @pytest.fixture(scope="session")
@@ -75,7 +85,10 @@ def test_data(splits) -> pd.DataFrame:
 
 @pytest.fixture(scope="session")
 def model(train_data, params):
-    return train(train_data, params)
+    """The model of params.yaml trained on the train split; or the model file that
+    MODEL_UNDER_TEST names (continuous training checks its candidate so)."""
+    path = os.environ.get("MODEL_UNDER_TEST")
+    return load_model(ROOT / path) if path else train(train_data, params)
 
 
 @pytest.fixture(scope="session")

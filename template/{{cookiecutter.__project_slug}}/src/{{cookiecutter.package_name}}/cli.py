@@ -2,6 +2,7 @@
 
     {{ cookiecutter.__project_slug }} prepare | train | evaluate
     {{ cookiecutter.__project_slug }} predict INPUT.csv OUTPUT.csv
+    {{ cookiecutter.__project_slug }} monitor [--period 7d] [--log LOCATION]
 
 `python -m {{ cookiecutter.package_name }}` is the same.
 dvc.yaml runs the stages; run one by hand only to debug it.
@@ -36,6 +37,12 @@ def build_parser() -> argparse.ArgumentParser:
     predict.add_argument("input", help="CSV file with the model's input columns")
     predict.add_argument("output", help="CSV file to write the predictions to")
     predict.add_argument("--model", default=None, help="model file (default: models/model.joblib)")
+    monitor = commands.add_parser(
+        "monitor", help="check the logged predictions for drift and the model's age (monitor.py)"
+    )
+    monitor.add_argument("--log", help="where the predictions are logged (default: params.yaml)")
+    monitor.add_argument("--period", help="judge the predictions of this period (default: params)")
+    monitor.add_argument("--report", default="reports/monitoring.md", help="%(default)s")
     return parser
 
 
@@ -58,11 +65,17 @@ def run(args: argparse.Namespace, params: dict) -> int:
         print(f"wrote {train_path} and {test_path}")
     elif args.command == "train":
         from {{ cookiecutter.package_name }}.data import PREPARED_DIR, load_prepared
+        from {{ cookiecutter.package_name }}.metadata import write_metadata
+        from {{ cookiecutter.package_name }}.reference import write_reference
         from {{ cookiecutter.package_name }}.train import save_model, train
 
-        train_data, _ = load_prepared()
+        train_data, test_data = load_prepared()
         check_columns(params, train_data.columns, PREPARED_DIR / "train.csv")
-        print(f"wrote {save_model(train(train_data, params))}")
+        model = train(train_data, params)
+        model_path = save_model(model)
+        print(f"wrote {model_path} and {write_metadata(model_path)}")
+        # the reference `make monitor` compares production with (reference.py)
+        print("wrote {} and {}".format(*write_reference(model, train_data, test_data, params)))
     elif args.command == "evaluate":
         import json
 
@@ -88,4 +101,15 @@ def run(args: argparse.Namespace, params: dict) -> int:
 
         rows = predict_file(load_model(args.model or MODEL_PATH), args.input, args.output, params)
         print(f"wrote {rows} predictions to {args.output}")
+    elif args.command == "monitor":
+        from {{ cookiecutter.package_name }}.monitor import monitor
+
+        try:
+            code = monitor(params, location=args.log, period=args.period, report_path=args.report)
+        except ValueError as error:  # a period or a sampling rate that does not parse
+            print(f"{PROG} monitor: error: {error}", file=sys.stderr)
+            return 2
+        verdict = ["no action needed", "action needed", "nothing to judge"][code]
+        print(f"monitoring: {verdict}; the report is in {args.report}")
+        return code
     return 0
