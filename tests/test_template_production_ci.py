@@ -114,7 +114,8 @@ def ci_run(pushed_project: Path, ci_env: dict[str, str], tmp_path_factory: pytes
 
 def test_the_ci_run_steps_pass_in_order(ci_run: dict) -> None:
     names, results = ci_run["names"], ci_run["results"]
-    assert names == ["Install", "Lint", "Type-check", "Pipeline", "Tests", "mltest report in the job summary"]
+    assert names == ["Install", "Lint", "Type-check", "Pipeline", "Tests", "Model card in the job summary",
+                     "ML Test Score"]  # fmt: skip
     for name in names:
         assert name in results, f"step {name!r} did not run: an earlier step failed"
         result = results[name]
@@ -122,11 +123,16 @@ def test_the_ci_run_steps_pass_in_order(ci_run: dict) -> None:
     tests = results["Tests"].stdout
     assert " passed" in tests and " failed" not in tests, tests[-3000:]
 
-    # The pipeline ran for real, the model exists, and the job summary holds the mltest report.
+    # The pipeline ran for real, the model exists, and the job summary holds the model card: every
+    # family's checks and the ML Test Score, which may not fall below the template's.
     assert ci_run["metrics"]["accuracy"] > 0.7
     assert ci_run["model"]
-    for family in ("Schema", "Fairness", "Invariance", "Training", "Evaluation"):
-        assert f"## {family}" in ci_run["summary"], ci_run["summary"][:2000]
+    for section in ("Training data", "Fairness", "Evaluation: slices, calibration, proxies, leakage", "Invariance",
+                    "Monitoring: drift, skew, model age", "Training sanity"):  # fmt: skip
+        assert f"\n## {section}\n" in ci_run["summary"], ci_run["summary"][:2000]
+    assert "assert_schema" in ci_run["summary"] and "## ML Test Score: " in ci_run["summary"]
+    assert not ci_run["summary"].startswith("---")  # the card's front matter is left out
+    assert "# ML Test Score: " in results["ML Test Score"].stdout
     # DVC sees the outputs it just produced as up to date: a second `dvc repro` has nothing to do.
     assert "up to date" in ci_run["dvc status"], ci_run["dvc status"]
 
