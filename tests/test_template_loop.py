@@ -285,15 +285,15 @@ def restored(project: Path, env: dict[str, str]) -> Iterator[None]:
         run([python(env), "-m", "dvc", "checkout", "-q", "--force"], project, env)
 
 
-def continuous_training(project: Path, env: dict[str, str], runner: Path, params: str | None = None) -> dict:
-    """train.yml's `train` job; `params`, when given, is what params.yaml says when it retrains."""
+def continuous_training(project: Path, env: dict[str, str], runner: Path, change: str | None = None) -> dict:
+    """train.yml's `train` job; `change`, when given, is a shell step run before it retrains."""
     workflow = yaml.safe_load((project / ".github" / "workflows" / "train.yml").read_text(encoding="utf-8"))
     job_env = {**env, "CI": "true"}
     with restored(project, env):
-        if params is not None:  # the candidate is trained on other settings than production
+        if change is not None:  # the candidate is trained by other code than production
             steps = workflow["jobs"]["train"]["steps"]
             at = next(i for i, step in enumerate(steps) if step.get("name") == "Pipeline")
-            steps.insert(at, {"name": "Change the settings", "run": f"cat > params.yaml <<'EOF'\n{params}EOF"})
+            steps.insert(at, {"name": "A change to the training code", "run": change})
         job = run_job(workflow, "train", project, job_env, runner)
         report = project / "reports" / "mltest.md"
         return {"job": job, "report": report.read_text(encoding="utf-8") if report.exists() else ""}
@@ -304,12 +304,22 @@ def ct_equal(project: Path, env: dict[str, str], monitored: dict, tmp_path_facto
     return continuous_training(project, env, tmp_path_factory.mktemp("ct-equal"))
 
 
+# A bug that makes a deliberately worse model: the two classes swapped when the model is fitted.
+SWAP_LABELS = f"""python - <<'EOF'
+from pathlib import Path
+path = Path("src/{PACKAGE}/train.py")
+text = path.read_text()
+fit = "build_model(features, params).fit(features, target)"
+assert fit in text
+swapped = "target.map(dict(zip(sorted(set(target)), sorted(set(target))[::-1])))"
+path.write_text(text.replace(fit, fit.replace("target)", swapped + ")")))
+EOF
+"""
+
+
 @pytest.fixture(scope="module")
-def ct_worse(project: Path, env: dict[str, str], monitored: dict, tmp_path_factory) -> dict:
-    params = (project / "params.yaml").read_text(encoding="utf-8")
-    assert "C: 1.0 " in params
-    worse = params.replace("C: 1.0 ", "C: 0.0005 ")  # regularised until it barely learns
-    return continuous_training(project, env, tmp_path_factory.mktemp("ct-worse"), worse)
+def ct_worse(project: Path, env: dict[str, str], ct_equal: dict, tmp_path_factory) -> dict:
+    return continuous_training(project, env, tmp_path_factory.mktemp("ct-worse"), SWAP_LABELS)
 
 
 def test_continuous_training_lets_a_model_as_good_as_production_in(ct_equal: dict) -> None:
@@ -331,5 +341,5 @@ def test_continuous_training_keeps_a_worse_model_out_and_says_why(ct_worse: dict
     assert "## Not promoted: the model in production stays" in summary
     why = summary.split("## Not promoted: the model in production stays")[1]
     assert "test_promotion.py::test_the_candidate_is_not_worse_than_the_model_in_production" in why
-    assert "assert_no_regression failed: accuracy" in why
+    assert "assert_no_regression failed: accuracy" in why, why
     assert "**worse**" in summary  # the metrics diff ran too, and blocked
