@@ -11,8 +11,9 @@ BIN := $(VENV)/bin
 # torch is installed with pip, not uv: pip takes the local CPU build where a machine has one.
 TORCH_SPEC ?= torch==2.13.0
 TORCH_INDEX ?=
-# Two workers: the suite's CPU time is spread over both cores (override, e.g. PYTEST_ARGS=tests/test_x.py).
-PYTEST_ARGS ?= -n 2
+# Two workers: the suite's CPU time is spread over both cores (override, e.g. PYTEST_ARGS=tests/test_x.py);
+# a module whose tests share an expensive fixture keeps them on one worker with pytest.mark.xdist_group.
+PYTEST_ARGS ?= -n 2 --dist loadgroup
 
 .PHONY: test test-compat demo lint docs bench clean
 
