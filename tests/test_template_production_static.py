@@ -162,7 +162,8 @@ def test_ci_reports_to_the_job_summary_and_caches(rendered: dict[tuple, Path]) -
     ci = yaml.safe_load((rendered[("github", True, "fastapi")] / ".github/workflows/ci.yml").read_text())
     steps = ci["jobs"]["test"]["steps"]
     runs = "\n".join(step.get("run", "") for step in steps)
-    for command in ("ruff check", "mypy src", "dvc repro", "--mltest-report=reports/mltest.md", "$GITHUB_STEP_SUMMARY"):
+    for command in ("ruff check", "mypy src", "dvc repro", "--mltest-report=reports/mltest.json",
+                    "--mltest-model-card=reports/MODEL_CARD.md", "$GITHUB_STEP_SUMMARY", "mltest score"):  # fmt: skip
         assert command in runs
     assert runs.index("dvc repro") < runs.index("python -m pytest")
     setup = next(step for step in steps if step.get("uses", "").startswith("actions/setup-python"))
