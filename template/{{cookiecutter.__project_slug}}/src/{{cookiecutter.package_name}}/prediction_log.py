@@ -59,16 +59,25 @@ class LogSettings:
 
     @classmethod
     def from_params(
-        cls, params: Mapping[str, Any], environ: Mapping[str, str] | None = None
+        cls,
+        params: Mapping[str, Any],
+        environ: Mapping[str, str] | None = None,
+        root: str | os.PathLike[str] | None = None,
     ) -> LogSettings:
-        """The settings of params.yaml's `monitoring` section, overridden by the environment."""
+        """The settings of params.yaml's `monitoring` section, overridden by the environment.
+
+        A relative folder is taken from `root` (the project: params.yaml's folder) when given,
+        else from the working directory."""
         environ = os.environ if environ is None else environ
         section = params.get("monitoring") or {}
         sample = float(environ.get("PREDICTION_LOG_SAMPLE") or section.get("sample", 1.0))
         if not 0 <= sample <= 1:
             raise ValueError(f"monitoring.sample={sample!r} is not valid: expected 0 to 1")
+        location = str(environ.get("PREDICTION_LOG") or section.get("log") or DEFAULT_LOCATION)
+        if root is not None and "://" not in location and not os.path.isabs(location):
+            location = os.path.join(root, location)
         return cls(
-            location=environ.get("PREDICTION_LOG") or section.get("log") or DEFAULT_LOCATION,
+            location=location,
             sample=sample,
             rotate_bytes=int(float(section.get("rotate_mb", 16)) * 1024 * 1024),
             rotate_seconds=float(section.get("rotate_minutes", 60)) * 60,
@@ -263,12 +272,17 @@ def read_records(location: str, since: float | None = None) -> Iterator[dict[str
 
 
 def log_frames(
-    params: Mapping[str, Any], model_version: str, inputs: Any, outputs: Any, request_id: str
+    params: Mapping[str, Any],
+    model_version: str,
+    inputs: Any,
+    outputs: Any,
+    request_id: str,
+    root: str | os.PathLike[str] | None = None,
 ) -> dict[str, int]:
     """Log a batch's rows (two pandas frames of the same length) and wait until they are
-    written; return the counts of `PredictionLog.counts`."""
+    written; return the counts of `PredictionLog.counts` (`root`: see LogSettings.from_params)."""
     records = json.loads(inputs.to_json(orient="records"))
     predictions = json.loads(outputs.to_json(orient="records"))
-    with PredictionLog(LogSettings.from_params(params), model_version) as log:
+    with PredictionLog(LogSettings.from_params(params, root=root), model_version) as log:
         log.log(records, predictions, request_id)
     return log.counts()
