@@ -120,14 +120,20 @@ def age_check(model_path: Path, max_age_days: float) -> Check:
     )
 
 
-def performance_check(outputs: pd.DataFrame, metrics_path: Path, max_drop: float) -> Check:
-    """assert_estimated_performance (CBPE) for a binary classifier's logged probabilities."""
+def performance_check(
+    outputs: pd.DataFrame, metrics_path: Path, max_drop: float, positive_class: Any = None
+) -> Check:
+    """assert_estimated_performance (CBPE) for a binary classifier's logged probabilities of
+    `positive_class` (params.yaml's data.positive_class; default: the last class)."""
     import mltest
 
     name = "estimated performance"
     probabilities = [c for c in outputs.columns if str(c).startswith("probability_")]
     if len(probabilities) != 2 or "prediction" not in outputs.columns:
         return Check(name, "skipped", "CBPE needs a binary classifier's probabilities")
+    if positive_class is not None and f"probability_{positive_class}" in probabilities:
+        probabilities.remove(f"probability_{positive_class}")
+        probabilities.append(f"probability_{positive_class}")
     try:
         offline = float(json.loads(metrics_path.read_text(encoding="utf-8"))["accuracy"])
     except (OSError, ValueError, KeyError, TypeError):
@@ -179,7 +185,10 @@ def monitor(
         drift_check("prediction drift", predictions_ref, logged.outputs, set()),
         age_check(Path(model_path), float(section.get("max_model_age_days", 30))),
         performance_check(
-            logged.outputs, Path(metrics_path), float(section.get("max_accuracy_drop", 0.05))
+            logged.outputs,
+            Path(metrics_path),
+            float(section.get("max_accuracy_drop", 0.05)),
+            (params.get("data") or {}).get("positive_class"),
         ),
     ]
     write_report(report_path, logged, checks, None, model_path=Path(model_path))
