@@ -12,6 +12,7 @@ repository's .venv, so the install step only adds the project itself (and anythi
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -179,3 +180,29 @@ def test_continuous_training_gate_passes_an_equal_model_and_blocks_a_worse_one(
     assert "| reports/metrics.json: balanced_accuracy | " in text and "**worse**" in text
     assert "balanced_accuracy dropped by " in text
     assert "The model is not promoted." in text
+
+
+def test_the_score_floor_is_the_default_projects_score_and_catches_a_removed_piece(
+    pushed_project: Path, ci_run: dict, ci_env: dict[str, str], tmp_path: Path
+) -> None:
+    """CI keeps the ML Test Score at the default project's (issue 17): without the data guard the
+    same run's report scores below the floor, and `mltest score --min` fails naming the section."""
+    output = ci_run["results"]["ML Test Score"].stdout
+    score = float(re.search(r"^# ML Test Score: ([\d.]+)", output, re.M).group(1))
+    sections = dict(re.findall(r"^\| (Data|Model|Infrastructure|Monitoring) \| ([\d.]+) / 7 \|", output, re.M))
+    assert {name: float(points) for name, points in sections.items()} == {
+        "Data": 5.5, "Model": 5.5, "Infrastructure": 6.5, "Monitoring": 6.5}, output  # fmt: skip
+    workflow = (pushed_project / ".github" / "workflows" / "ci.yml").read_text(encoding="utf-8")
+    assert {float(floor) for floor in re.findall(r"mltest score .*--min ([\d.]+)", workflow)} == {score}
+
+    copy = shutil.copytree(pushed_project, tmp_path / "without-data-guard", ignore=shutil.ignore_patterns(".dvc"))
+    hooks = copy / ".pre-commit-config.yaml"
+    config = yaml.safe_load(hooks.read_text(encoding="utf-8"))
+    for repo in config["repos"]:
+        repo["hooks"] = [hook for hook in repo["hooks"] if hook["id"] != "mltest-data-guard"]
+    hooks.write_text(yaml.safe_dump(config), encoding="utf-8")
+    command = ["mltest", "score", ".", "--report", "reports/mltest.json", "--min", f"{score:g}"]
+    result = subprocess.run(command, cwd=copy, env=ci_env, capture_output=True, text=True)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "weakest section: Data" in result.stderr + result.stdout
+    assert "| data-5 The data pipeline has appropriate privacy controls | 0.5 |" in result.stdout
