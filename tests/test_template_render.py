@@ -7,6 +7,7 @@ left over, ruff is clean, no folder is empty. Running the projects is test_templ
 
 from __future__ import annotations
 
+import ast
 import filecmp
 import json
 import re
@@ -186,6 +187,50 @@ def test_ruff_is_clean(rendered, name):
         [*ruff, "format", "--check", "--no-cache", "."], cwd=project, capture_output=True, text=True
     )
     assert formatted.returncode == 0, formatted.stdout + formatted.stderr
+
+
+def hypothesis_settings_calls(tree: ast.AST, name: str) -> list[ast.Call]:
+    """The calls `settings.<name>(...)` (or `settings(...)` for name="") in a module."""
+    calls = [node for node in ast.walk(tree) if isinstance(node, ast.Call)]
+    if name:
+        return [
+            call
+            for call in calls
+            if isinstance(call.func, ast.Attribute)
+            and call.func.attr == name
+            and isinstance(call.func.value, ast.Name)
+            and call.func.value.id == "settings"
+        ]
+    return [call for call in calls if isinstance(call.func, ast.Name) and call.func.id == "settings"]
+
+
+def keyword(call: ast.Call, name: str) -> ast.expr | None:
+    return next((item.value for item in call.keywords if item.arg == name), None)
+
+
+@pytest.mark.parametrize("name", MATRIX)
+def test_generated_tests_load_a_hypothesis_profile_without_deadline(rendered, name):
+    """A slow machine never fails a generated test: conftest.py loads a profile with deadline=None
+    (and no too_slow health check), and no test sets a deadline of its own."""
+    tests = rendered[name][0] / "tests"
+    conftest = ast.parse((tests / "conftest.py").read_text(encoding="utf-8"))
+    registered = {
+        call.args[0].value: call
+        for call in hypothesis_settings_calls(conftest, "register_profile")
+        if call.args and isinstance(call.args[0], ast.Constant)
+    }
+    loaded = [call.args[0].value for call in hypothesis_settings_calls(conftest, "load_profile") if call.args]
+    assert loaded, "tests/conftest.py loads no Hypothesis profile"
+    profile = registered.get(loaded[-1])
+    assert profile is not None, f"tests/conftest.py loads the profile {loaded[-1]!r}, which it does not register"
+    deadline = keyword(profile, "deadline")
+    assert isinstance(deadline, ast.Constant) and deadline.value is None, ast.unparse(profile)
+    assert "too_slow" in ast.unparse(keyword(profile, "suppress_health_check") or ast.Constant(None))
+    for path in sorted(tests.glob("test_*.py")):
+        for call in hypothesis_settings_calls(ast.parse(path.read_text(encoding="utf-8")), ""):
+            deadline = keyword(call, "deadline")
+            allowed = deadline is None or (isinstance(deadline, ast.Constant) and deadline.value is None)
+            assert allowed, f"{path.name}: {ast.unparse(call)}"
 
 
 def test_optional_files_follow_the_answers(rendered):
