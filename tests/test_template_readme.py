@@ -1,0 +1,224 @@
+"""The generated README's quick start and "Use your own data" steps, run as a user would.
+
+The commands are read from the rendered README (its console block and the code spans of its
+numbered steps), so these tests break when the README does. Two projects, rendered by Copier:
+- without the example pipeline: the quick start, a first commit, then the user's data;
+- with it, never committed: `make setup`, then the switch to the user's data.
+
+Speed: `make setup` runs without its install step (`make -o install setup`) in the shared
+environment of _template_projects.py, which has every package a project needs, and the package
+runs from `src/` (PYTHONPATH): nothing is installed, no environment is created. A project's own
+`make setup` is run by test_template_run.py.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from _template_projects import copy_template, project_env, python, run
+from conftest import ROOT
+
+GERMAN_CREDIT = ROOT / "examples" / "data" / "german_credit.csv"
+# Code spans that are commands; other spans name files, settings or values.
+PROGRAMS = ("dvc ", "mltest ", "mkdir ", "make ", "git ", "rm ")
+OWN_DATA = "Use your own data"
+
+
+@pytest.fixture(scope="module")
+def template_copy(tmp_path_factory) -> Path:
+    return copy_template(tmp_path_factory.mktemp("template-source"))
+
+
+@pytest.fixture(scope="module")
+def shared_env(tmp_path_factory) -> dict[str, str]:
+    """The shared environment, plus the one development tool of the projects this repository's
+    .venv lacks (pre-commit-hooks: check-yaml and co., which the git hooks run)."""
+    env = project_env(tmp_path_factory.mktemp("shared"))
+    pyproject = (ROOT / "template" / "{{cookiecutter.__project_slug}}" / "pyproject.toml").read_text(encoding="utf-8")
+    pin = re.search(r'"(pre-commit-hooks==[^"]+)"', pyproject)
+    assert pin, "the template's pyproject.toml no longer pins pre-commit-hooks"
+    run([python(env), "-m", "pip", "install", "--quiet", "--no-deps", pin.group(1)], ROOT, env)
+    return env
+
+
+def render(template_copy: Path, project: Path, env: dict[str, str], **answers: object) -> dict[str, str]:
+    """The project rendered by Copier, and the environment that runs it from src/."""
+    import copier
+
+    copier.run_copy(str(template_copy), str(project), data=answers, defaults=True, quiet=True)
+    # `make setup` writes requirements.lock with the package index (make lock): not needed here.
+    (project / "requirements.lock").write_text("# not locked in this test\n", encoding="utf-8")
+    return {**env, "PYTHONPATH": str(project / "src")}
+
+
+def section(readme: str, title: str) -> str:
+    """The text of the README's `## title` section, up to the next `## ` heading."""
+    found = re.search(rf"^## {re.escape(title)}\n(.*?)(?=^## |\Z)", readme, flags=re.M | re.S)
+    assert found, f"the README has no section {title!r}"
+    return found.group(1)
+
+
+def console_commands(text: str) -> list[str]:
+    """The commands of the first ```console block, without their comments."""
+    block = re.search(r"```console\n(.*?)```", text, flags=re.S)
+    assert block, text
+    return [line.split("#")[0].strip() for line in block.group(1).splitlines() if line.strip()]
+
+
+def numbered_steps(text: str) -> list[str]:
+    """The items of the numbered list, in order."""
+    items = re.split(r"^\d+\. ", text, flags=re.M)[1:]
+    assert items, text
+    return items
+
+
+def commands(text: str) -> list[str]:
+    """The code spans of `text` (outside code blocks) that are commands."""
+    text = re.sub(r"```.*?```", "", text, flags=re.S)
+    return [span for span in re.findall(r"`([^`]+)`", text) if span.startswith(PROGRAMS)]
+
+
+def shell(command: str, project: Path, env: dict[str, str], *, ok: bool = True):
+    """A README command as the user types it. `make setup` runs without its install step (see the
+    module docstring); `git commit` gets a message instead of an editor."""
+    command = command.replace("make setup", "make -o install setup")
+    if command == "git commit":
+        command = "git commit -q -m 'Use my data'"
+    return run(["sh", "-c", command], project, env, ok=ok)
+
+
+def follow_own_data_steps(project: Path, env: dict[str, str], edit_params, description: str) -> str:
+    """Every step of "Use your own data": the commands as written; editing params.yaml and
+    describing the data as the user would. Returns the output of the commands."""
+    readme = (project / "README.md").read_text(encoding="utf-8")
+    output = ""
+    for step in numbered_steps(section(readme, OWN_DATA)):
+        if step.startswith("In `params.yaml`"):
+            params = project / "params.yaml"
+            params.write_text(edit_params(params.read_text(encoding="utf-8")), encoding="utf-8")
+        if "Example data" in step:
+            readme_file = project / "README.md"
+            text = readme_file.read_text(encoding="utf-8")
+            replaced = re.sub(r"^## Example data\n.*?(?=^## )", description, text, flags=re.M | re.S)
+            assert replaced != text
+            readme_file.write_text(replaced, encoding="utf-8")
+        for command in commands(step):
+            if command == "make setup":
+                continue  # a remark: the project is set up already
+            command = command.replace("--target <column>", f"--target {env['TARGET']}")
+            output += shell(command, project, env).stdout
+    return output
+
+
+def replace_all(text: str, replacements: list[tuple[str, str]]) -> str:
+    for old, new in replacements:
+        assert old in text, old
+        text = text.replace(old, new)
+    return text
+
+
+def test_without_the_example_the_quick_start_and_own_data_steps_work(template_copy, shared_env, tmp_path):
+    """No example pipeline: the quick start runs no command that fails; `make repro` before any
+    data says what to do in one line; the own-data steps then give a green project."""
+    project = tmp_path / "no-example"
+    env = render(template_copy, project, shared_env, example_pipeline=False, package_name="no_example")
+    readme = (project / "README.md").read_text(encoding="utf-8")
+    quick_start = section(readme, "Quick start")
+    for command in console_commands(quick_start):
+        result = shell(command, project, env)
+        if command == "make setup":
+            assert "Next: add your data (README.md, 'Use your own data')" in result.stdout
+    save = [span for span in commands(quick_start) if span.startswith("git add")]
+    assert len(save) == 1, quick_start
+    shell(save[0], project, env)  # the first commit: every hook runs
+
+    repro = shell("make repro", project, env, ok=False)
+    assert repro.returncode != 0
+    message = "make repro: no data at data/raw/data.csv: add it first (README.md, 'Use your own data')"
+    assert repro.stderr.splitlines()[0] == message, repro.stderr
+    assert "Traceback" not in repro.stderr and "ERROR" not in repro.stderr  # dvc did not start
+    assert f"## {OWN_DATA}\n" in readme
+
+    shutil.copy(GERMAN_CREDIT, project / "data" / "raw" / "my_data.csv")
+
+    def edit(params: str) -> str:
+        return replace_all(
+            params,
+            [
+                ("raw: data/raw/data.csv ", "raw: data/raw/my_data.csv "),
+                ("target: target ", "target: risk "),
+                ("sensitive: []", "sensitive: [sex]"),
+            ],
+        )
+
+    description = "## Data\n\n`data/raw/my_data.csv`: loans and how they went.\n\n"
+    output = follow_own_data_steps(project, {**env, "TARGET": "risk"}, edit, description)
+    assert " passed" in output and " failed" not in output
+    assert run(["git", "status", "--porcelain"], project, env).stdout == ""
+    tracked = run(["git", "ls-files"], project, env).stdout.splitlines()
+    assert {"data/raw/my_data.csv.dvc", "data/samples/my_data.csv", "data/schema.yaml", "dvc.lock"} <= set(tracked)
+
+
+def test_with_the_example_never_committed_the_own_data_steps_leave_no_german_credit(
+    template_copy, shared_env, tmp_path
+):
+    """A project set up but never committed switches to other data by the README's steps: every
+    command works (no `git rm` of a file git does not know), and neither the README nor
+    params.yaml still describes the German credit data."""
+    project = tmp_path / "example"
+    env = render(template_copy, project, shared_env)
+    readme = (project / "README.md").read_text(encoding="utf-8")
+    setup = console_commands(section(readme, "Quick start"))[0]
+    assert setup == "make setup"
+    shell(setup, project, env)
+    assert run(["git", "rev-parse", "--verify", "-q", "HEAD"], project, env, ok=False).returncode != 0
+
+    # A clone without the data (the .dvc file is there): `make repro` says how to fetch it.
+    raw = project / "data" / "raw" / "german_credit.csv"
+    raw.rename(tmp_path / "away.csv")
+    repro = shell("make repro", project, env, ok=False)
+    assert repro.returncode != 0
+    message = "make repro: no data at data/raw/german_credit.csv: DVC tracks it, `dvc pull` fetches it"
+    assert repro.stderr.splitlines()[0] == message, repro.stderr
+    (tmp_path / "away.csv").rename(raw)
+
+    # Other data: other names, a target with text labels (the README: quote 'yes' in params.yaml).
+    data = pd.read_csv(GERMAN_CREDIT).rename(columns={"risk": "repaid", "credit_amount": "amount"})
+    data["repaid"] = data["repaid"].map({1: "yes", 0: "no"})
+    data.to_csv(project / "data" / "raw" / "my_data.csv", index=False)
+
+    def edit(params: str) -> str:
+        directional = re.search(r"  directional:\n(    - .*\n)+", params)
+        assert directional, params
+        params = params.replace(
+            directional.group(0), "  directional: [{column: duration, by: 12, direction: decrease}]\n"
+        )
+        return replace_all(
+            params,
+            [
+                ("raw: data/raw/german_credit.csv ", "raw: data/raw/my_data.csv "),
+                ("target: risk ", "target: repaid "),
+                ("positive_class: 1 ", "positive_class: 'yes' "),
+                ("noise: {credit_amount: 1.0, age: 0.1}", "noise: {amount: 1.0}"),
+            ],
+        )
+
+    description = "## Data\n\n`data/raw/my_data.csv`: loans and whether they were repaid in full.\n\n"
+    output = follow_own_data_steps(project, {**env, "TARGET": "repaid"}, edit, description)
+    assert " passed" in output and " failed" not in output
+    assert run(["git", "status", "--porcelain"], project, env).stdout == ""
+    tracked = run(["git", "ls-files"], project, env).stdout.splitlines()
+    assert not [path for path in tracked if "german" in path], tracked
+    assert not (project / "data" / "samples" / "german_credit.csv").exists()
+
+    readme = (project / "README.md").read_text(encoding="utf-8")
+    rest = readme.replace(section(readme, OWN_DATA), "")  # the steps name the example's files
+    for word in ("german", "statlog", "credit"):
+        assert word not in rest.lower(), word
+    params = (project / "params.yaml").read_text(encoding="utf-8")
+    for word in ("german", "credit", "loan", "risk"):
+        assert word not in params.lower(), word
