@@ -308,15 +308,29 @@ def test_the_readmes_own_data_steps_work_with_another_dataset(default_project, s
 
 
 def test_string_class_labels_work_everywhere(default_project, shared_env, tmp_path):
-    """risk as 'good'/'bad' with params.yaml's positive_class: the pipeline and every test pass."""
+    """risk as 'good'/'poor' with params.yaml's positive_class: the pipeline and every test pass.
+
+    The positive class 'good' sorts FIRST: code that took the last class in sorted order as the
+    score would score 'poor' (ROC AUC below 0.5) and fail here."""
     import pandas as pd
 
     project = tmp_path / "string-labels"
     shutil.copytree(default_project, project, symlinks=True)
     raw = project / "data" / "raw" / "german_credit.csv"
     data = pd.read_csv(raw)
-    data["risk"] = data["risk"].map({1: "good", 0: "bad"})  # 'good' sorts first: not the last class
+    data["risk"] = data["risk"].map({1: "good", 0: "poor"})  # 'good' < 'poor': the positive class sorts first
     data.to_csv(raw, index=False)
+    # The classes sort the other way round than 1/0, so the stratified split differs from the
+    # default project's; on this split the weak-slice test confirms checking_account == 'little'
+    # (accuracy 0.46 against 0.81 for the rest): a finding about the data, not the labels,
+    # accepted as the README says (in [tool.mltest], with why).
+    pyproject = project / "pyproject.toml"
+    accepted = pyproject.read_text(encoding="utf-8").replace(
+        "evaluation_max_gap = 0.1\n",
+        "# the good/poor split: checking_account == 'little' is weaker (gap 0.35)\nevaluation_max_gap = 0.4\n",
+    )
+    assert "evaluation_max_gap = 0.4" in accepted
+    pyproject.write_text(accepted, encoding="utf-8")
     data.head(20).to_csv(project / "data" / "samples" / "german_credit.csv", index=False)
     infer = [python(shared_env), "-m", "mltest.cli", "schema", "infer", str(raw), "-o", "data/schema.yaml"]
     run([*infer, "--target", "risk"], project, shared_env)
@@ -336,7 +350,7 @@ def test_string_class_labels_work_everywhere(default_project, shared_env, tmp_pa
     wrong = run([python(shared_env), "-m", "my_ml_project", "prepare"], project, shared_env, ok=False)
     assert wrong.returncode == 1
     assert (
-        "data.positive_class True is not a class of data.target 'risk'; its classes: 'bad', 'good' (YAML"
+        "data.positive_class True is not a class of data.target 'risk'; its classes: 'good', 'poor' (YAML"
         in wrong.stderr
     )
 
