@@ -13,14 +13,21 @@ runs from `src/` (PYTHONPATH): nothing is installed, no environment is created. 
 
 from __future__ import annotations
 
+import itertools
 import re
 import shutil
+import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
 from _template_projects import copy_template, project_env, python, run
 from conftest import ROOT
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
 
 GERMAN_CREDIT = ROOT / "examples" / "data" / "german_credit.csv"
 # Code spans that are commands; other spans name files, settings or values.
@@ -34,14 +41,18 @@ def template_copy(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def shared_env(tmp_path_factory) -> dict[str, str]:
-    """The shared environment, plus the one development tool of the projects this repository's
-    .venv lacks (pre-commit-hooks: check-yaml and co., which the git hooks run)."""
-    env = project_env(tmp_path_factory.mktemp("shared"))
-    pyproject = (ROOT / "template" / "{{cookiecutter.__project_slug}}" / "pyproject.toml").read_text(encoding="utf-8")
-    pin = re.search(r'"(pre-commit-hooks==[^"]+)"', pyproject)
-    assert pin, "the template's pyproject.toml no longer pins pre-commit-hooks"
-    run([python(env), "-m", "pip", "install", "--quiet", "--no-deps", pin.group(1)], ROOT, env)
+def shared_env(template_copy, tmp_path_factory) -> dict[str, str]:
+    """The shared environment, plus what the default project needs and this repository's .venv
+    lacks (pre-commit-hooks for the git hooks, the service's packages): what `make setup` adds."""
+    import copier
+
+    base = tmp_path_factory.mktemp("shared")
+    env = project_env(base)
+    copier.run_copy(str(template_copy), str(base / "project"), defaults=True, quiet=True)
+    project = tomllib.loads((base / "project" / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    wanted = [*project["dependencies"], *itertools.chain(*project["optional-dependencies"].values())]
+    wanted = [spec for spec in wanted if not spec.startswith("pytest-mltest")]
+    run([python(env), "-m", "pip", "install", "--quiet", *wanted], ROOT, env)
     return env
 
 
