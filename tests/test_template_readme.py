@@ -102,15 +102,16 @@ def shell(command: str, project: Path, env: dict[str, str], *, ok: bool = True):
     return run(["sh", "-c", command], project, env, ok=ok)
 
 
-def follow_own_data_steps(project: Path, env: dict[str, str], edit_params, description: str) -> str:
-    """Every step of "Use your own data": the commands as written; editing params.yaml and
-    describing the data as the user would. Returns the output of the commands."""
+def switch_data(project: Path, env: dict[str, str], params: list[tuple[str, str]], description: str) -> list[str]:
+    """Every step of "Use your own data": the commands as written; editing params.yaml (`params`:
+    replacements) and describing the data (`description`: the section replacing "Example data")
+    as the user would. The tests pass and all is committed; returns the files git tracks."""
     readme = (project / "README.md").read_text(encoding="utf-8")
     output = ""
     for step in numbered_steps(section(readme, OWN_DATA)):
         if step.startswith("In `params.yaml`"):
-            params = project / "params.yaml"
-            params.write_text(edit_params(params.read_text(encoding="utf-8")), encoding="utf-8")
+            params_file = project / "params.yaml"
+            params_file.write_text(replace_all(params_file.read_text(encoding="utf-8"), params), encoding="utf-8")
         if "Example data" in step:
             readme_file = project / "README.md"
             text = readme_file.read_text(encoding="utf-8")
@@ -122,7 +123,9 @@ def follow_own_data_steps(project: Path, env: dict[str, str], edit_params, descr
                 continue  # a remark: the project is set up already
             command = command.replace("--target <column>", f"--target {env['TARGET']}")
             output += shell(command, project, env).stdout
-    return output
+    assert " passed" in output and " failed" not in output
+    assert run(["git", "status", "--porcelain"], project, env).stdout == ""
+    return run(["git", "ls-files"], project, env).stdout.splitlines()
 
 
 def replace_all(text: str, replacements: list[tuple[str, str]]) -> str:
@@ -156,21 +159,13 @@ def test_without_the_example_the_quick_start_and_own_data_steps_work(template_co
 
     shutil.copy(GERMAN_CREDIT, project / "data" / "raw" / "my_data.csv")
 
-    def edit(params: str) -> str:
-        return replace_all(
-            params,
-            [
-                ("raw: data/raw/data.csv ", "raw: data/raw/my_data.csv "),
-                ("target: target ", "target: risk "),
-                ("sensitive: []", "sensitive: [sex]"),
-            ],
-        )
-
+    params = [
+        ("raw: data/raw/data.csv ", "raw: data/raw/my_data.csv "),
+        ("target: target ", "target: risk "),
+        ("sensitive: []", "sensitive: [sex]"),
+    ]
     description = "## Data\n\n`data/raw/my_data.csv`: loans and how they went.\n\n"
-    output = follow_own_data_steps(project, {**env, "TARGET": "risk"}, edit, description)
-    assert " passed" in output and " failed" not in output
-    assert run(["git", "status", "--porcelain"], project, env).stdout == ""
-    tracked = run(["git", "ls-files"], project, env).stdout.splitlines()
+    tracked = switch_data(project, {**env, "TARGET": "risk"}, params, description)
     assert {"data/raw/my_data.csv.dvc", "data/samples/my_data.csv", "data/schema.yaml", "dvc.lock"} <= set(tracked)
 
 
@@ -202,27 +197,15 @@ def test_with_the_example_never_committed_the_own_data_steps_leave_no_german_cre
     data["repaid"] = data["repaid"].map({1: "yes", 0: "no"})
     data.to_csv(project / "data" / "raw" / "my_data.csv", index=False)
 
-    def edit(params: str) -> str:
-        directional = re.search(r"  directional:\n(    - .*\n)+", params)
-        assert directional, params
-        params = params.replace(
-            directional.group(0), "  directional: [{column: duration, by: 12, direction: decrease}]\n"
-        )
-        return replace_all(
-            params,
-            [
-                ("raw: data/raw/german_credit.csv ", "raw: data/raw/my_data.csv "),
-                ("target: risk ", "target: repaid "),
-                ("positive_class: 1 ", "positive_class: 'yes' "),
-                ("noise: {credit_amount: 1.0, age: 0.1}", "noise: {amount: 1.0}"),
-            ],
-        )
-
+    params = [
+        ("raw: data/raw/german_credit.csv ", "raw: data/raw/my_data.csv "),
+        ("target: risk ", "target: repaid "),
+        ("positive_class: 1 ", "positive_class: 'yes' "),
+        ("noise: {credit_amount: 1.0, age: 0.1}", "noise: {amount: 1.0}"),
+        ("decrease}   # a longer loan is a higher risk\n", "decrease}\n"),  # the user's own entry
+    ]
     description = "## Data\n\n`data/raw/my_data.csv`: loans and whether they were repaid in full.\n\n"
-    output = follow_own_data_steps(project, {**env, "TARGET": "repaid"}, edit, description)
-    assert " passed" in output and " failed" not in output
-    assert run(["git", "status", "--porcelain"], project, env).stdout == ""
-    tracked = run(["git", "ls-files"], project, env).stdout.splitlines()
+    tracked = switch_data(project, {**env, "TARGET": "repaid"}, params, description)
     assert not [path for path in tracked if "german" in path], tracked
     assert not (project / "data" / "samples" / "german_credit.csv").exists()
 

@@ -250,6 +250,15 @@ def test_params_that_do_not_fit_the_data_are_named(default_project, shared_env, 
     assert "make classes in the data first" in result.stderr
 
 
+def accept(project: Path, line: str, accepted: str, why: str) -> None:
+    """A finding accepted as the generated README says: `line` of [tool.mltest] becomes `accepted`,
+    with why in a comment."""
+    pyproject = project / "pyproject.toml"
+    text = pyproject.read_text(encoding="utf-8")
+    assert f"\n{line}\n" in text, line
+    pyproject.write_text(text.replace(f"\n{line}\n", f"\n# {why}\n{accepted}\n"), encoding="utf-8")
+
+
 def test_the_readmes_own_data_steps_work_with_another_dataset(default_project, shared_env, tmp_path):
     """The generated README's "Use your own data" steps, on scikit-learn's iris data (3 classes)."""
     from sklearn.datasets import load_iris
@@ -290,13 +299,8 @@ def test_the_readmes_own_data_steps_work_with_another_dataset(default_project, s
     # [tool.mltest] and write down why.
     assert "1 failed" in tests and "FAILED tests/test_evaluation.py::test_probabilities_are_calibrated" in tests
     assert "assert_calibrated inconclusive: ECE" in tests and "(top-label confidence, 10 bins)" in tests
-    pyproject = project / "pyproject.toml"
-    accepted = pyproject.read_text(encoding="utf-8").replace(
-        "evaluation_max_ece = 0.1\n",
-        "# iris: 38 test rows, under-confident at C=1 (ECE 0.145, interval 0.085 to 0.192)\nevaluation_max_ece = 0.2\n",
-    )
-    assert "evaluation_max_ece = 0.2" in accepted
-    pyproject.write_text(accepted, encoding="utf-8")
+    why = "iris: 38 test rows, under-confident at C=1 (ECE 0.145, interval 0.085 to 0.192)"
+    accept(project, "evaluation_max_ece = 0.1", "evaluation_max_ece = 0.2", why)
     tests = make("test", project, shared_env).stdout
     assert "failed" not in tests
     assert "skipped" in tests  # the fairness tests: no sensitive attribute
@@ -324,13 +328,8 @@ def test_string_class_labels_work_everywhere(default_project, shared_env, tmp_pa
     # default project's; on this split the weak-slice test confirms checking_account == 'little'
     # (accuracy 0.46 against 0.81 for the rest): a finding about the data, not the labels,
     # accepted as the README says (in [tool.mltest], with why).
-    pyproject = project / "pyproject.toml"
-    accepted = pyproject.read_text(encoding="utf-8").replace(
-        "evaluation_max_gap = 0.1\n",
-        "# the good/poor split: checking_account == 'little' is weaker (gap 0.35)\nevaluation_max_gap = 0.4\n",
-    )
-    assert "evaluation_max_gap = 0.4" in accepted
-    pyproject.write_text(accepted, encoding="utf-8")
+    why = "the good/poor split: checking_account == 'little' is weaker (gap 0.35)"
+    accept(project, "evaluation_max_gap = 0.1", "evaluation_max_gap = 0.4", why)
     data.head(20).to_csv(project / "data" / "samples" / "german_credit.csv", index=False)
     infer = [python(shared_env), "-m", "mltest.cli", "schema", "infer", str(raw), "-o", "data/schema.yaml"]
     run([*infer, "--target", "risk"], project, shared_env)
