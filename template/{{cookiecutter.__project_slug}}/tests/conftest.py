@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import HealthCheck, settings
@@ -51,6 +52,23 @@ def prediction_log(tmp_path_factory):
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("PREDICTION_LOG", str(folder))
         yield folder
+
+
+def groups(data: pd.DataFrame, attribute: str) -> pd.Series:
+    """The groups the fairness tests compare: the sensitive attribute as it is, or, for a number
+    with more than 10 values (an age), 3 groups of about equal size named by their range (few
+    groups, so that each holds enough rows of each class for its rates to be judged)."""
+    column = data[attribute]
+    if not pd.api.types.is_numeric_dtype(column) or column.nunique() <= 10:
+        return column
+    edges = sorted(set(column.quantile([1 / 3, 2 / 3])))
+    names = [f"{attribute} <= {edges[0]:g}"]
+    names += [
+        f"{low:g} < {attribute} <= {high:g}"
+        for low, high in zip(edges[:-1], edges[1:], strict=True)
+    ]
+    names += [f"{attribute} > {edges[-1]:g}"]
+    return pd.cut(column, [-np.inf, *edges, np.inf], labels=names).astype(object)
 
 
 @pytest.fixture(scope="session")
