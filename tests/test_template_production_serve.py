@@ -410,3 +410,19 @@ def test_batch_check_is_the_images_health_check(batch_project: Path, capsys: pyt
     code, _, err = batch(batch_project, capsys, "--check", "--model", "models/nothing.joblib")
     assert code == 1
     assert err.startswith("python -m batch_probe.batch: error: [Errno 2] No such file or directory")
+
+
+def test_the_fast_input_path_gives_panderas_frame_and_leaves_a_bad_row_to_pandera(client, rows) -> None:
+    """fastcheck.py skips pandera for rows that surely fit the schema (it costs milliseconds per
+    request): the frame is the one pandera's validation makes, dtypes included; a row out of range,
+    a null where none is allowed or a value outside the categories goes to pandera, which names it."""
+    fastcheck = importlib.import_module("serve_probe.fastcheck")
+    inputs = importlib.import_module("serve_probe.inputs")
+    schema = client.app.state.service.schema
+    fast = fastcheck.fast_frame(rows, schema)
+    assert fast is not None
+    pd.testing.assert_frame_equal(fast, inputs.check_inputs(pd.DataFrame.from_records(rows), schema)[0])
+    for change in ({"age": 200}, {"duration": None}, {"housing": "castle"}):
+        assert fastcheck.fast_frame([rows[0] | change], schema) is None, change
+        _, problems = inputs.check_records([rows[0] | change], schema)
+        assert [problem.field for problem in problems] == list(change), problems
