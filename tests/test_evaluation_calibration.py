@@ -55,7 +55,7 @@ def test_ece_and_the_reliability_table_agree_with_pandas():
     frame = pd.DataFrame({"y": y, "p": p, "bin": pd.cut(p, np.linspace(0, 1, 11), right=False, labels=False)})
     per_bin = frame.groupby("bin").agg(n=("y", "size"), observed=("y", "mean"), predicted=("p", "mean"))
     expected = float((per_bin["n"] * (per_bin["observed"] - per_bin["predicted"]).abs()).sum() / len(frame))
-    assert result.figures["ece"] == pytest.approx(expected)
+    assert result.figures["score"] == pytest.approx(expected)
     assert [row["n"] for row in result.table] == per_bin["n"].tolist()
     assert [row["observed"] for row in result.table] == pytest.approx(per_bin["observed"].tolist(), abs=1e-4)
     assert result.charts == [
@@ -70,7 +70,7 @@ def test_the_bootstrap_interval_covers_zero_error_for_a_calibrated_model():
     for seed in range(20):
         y, p = _binary(300, seed)
         result = mltest.assert_calibrated(y, p, seed=seed, max_ece=0.1)
-        covered += result.figures["ece_ci_low"] <= 0.02
+        covered += result.figures["ci_low"] <= 0.02
     assert covered >= 18
 
 
@@ -146,3 +146,14 @@ def test_a_bad_argument_is_one_line_naming_it(change, text):
     with pytest.raises(InvalidArgument) as raised:
         mltest.assert_calibrated(args.pop("y_true"), args.pop("proba"), **args)
     assert str(raised.value).startswith(text) and "\n" not in str(raised.value)
+
+
+def test_the_calibration_error_is_a_headline_metric_of_the_model_card(tmp_path) -> None:
+    from mltest._model_card import render_model_card
+
+    y, proba = _binary(4_000, seed=7)
+    result = mltest.assert_calibrated(y, proba, seed=0)
+    card = render_model_card([result.to_dict() | {"test": "t.py::test_calibrated"}], config={},
+                             path=tmp_path / "MODEL_CARD.md", root=tmp_path)  # fmt: skip
+    low, high = result.figures["ci_low"], result.figures["ci_high"]
+    assert f"| expected_calibration_error | {result.figures['score']:.4g} | {low:.4g} to {high:.4g} |" in card

@@ -173,9 +173,11 @@ def assert_calibrated(
         bins=len(edges) - 1,
         corrected=corrected,
     )
-    figures = {"ece": ece, "max_ece": max_ece, "bins": len(edges) - 1, "strategy": strategy, "rows": len(p)}
+    # metric/score/ci_low/ci_high: the names a headline metric has in every family (the model card reads them)
+    figures = {"metric": "expected_calibration_error", "score": ece, "max_ece": max_ece}
+    figures |= {"bins": len(edges) - 1, "strategy": strategy, "rows": len(p)}
     if interval is not None:
-        figures |= {"ece_bias_corrected": corrected, "ece_ci_low": interval[0], "ece_ci_high": interval[1]}
+        figures |= {"ece_bias_corrected": corrected, "ci_low": interval[0], "ci_high": interval[1]}
         figures |= {"confidence": confidence, "seed": used_seed}
     chart = {"kind": "line", "title": f"reliability: {what}", "x": "predicted", "y": ["observed", "perfect"]}
     result = CheckResult("evaluation", "assert_calibrated", outcome, message, figures=figures, table=table)
