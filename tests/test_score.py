@@ -182,3 +182,11 @@ def test_docs_table_is_the_rubric() -> None:
     rows = re.findall(r"^\| ((?:data|model|infra|monitor)-\d) (.+?) \|", page, flags=re.M)
     assert rows == [(item.id, item.title) for item in RUBRIC]
     assert len(RUBRIC) == 28
+
+
+def test_the_evidence_that_ci_runs_the_tests_names_the_ci_workflow(tmp_path: Path) -> None:
+    deploy = "on: push\njobs:\n  deploy:\n    steps:\n      - run: make test && docker build .\n"
+    files = dict(FILES, **{".github/workflows/cd.yml": deploy})  # sorts before ci.yml and runs tests too
+    card = score_repository(_repository(tmp_path, files), _results(CHECKS))
+    mark = next(m for m in card.marks if m.item.id == "model-7")
+    assert mark.evidence.endswith("CI runs the tests (.github/workflows/ci.yml)"), mark.evidence

@@ -17,6 +17,7 @@ import yaml
 
 __all__ = ["Repository"]
 
+_MAIN_CI_STEMS = {"ci", ".gitlab-ci", "test", "tests"}
 _CI_FILES = (".github/workflows/*.yml", ".github/workflows/*.yaml", ".gitlab-ci.yml", ".gitlab/**/*.yml")
 _DOC_FILES = ("README*", "DEPLOYMENT*", "MODEL_CARD*", "docs/**/*.md")
 _SKIP_DIRS = {"venv", "node_modules", "site", "__pycache__", "data", "models", "dvclive", "mlruns"}
@@ -84,11 +85,14 @@ class Repository:
     # -- CI ------------------------------------------------------------------------------------
     @cached_property
     def ci_files(self) -> list[Path]:
-        return self.files(*_CI_FILES)
+        """The CI files, the ones named for CI or tests first (the evidence names the likeliest file)."""
+        files = self.files(*_CI_FILES)
+        return sorted(files, key=lambda path: path.stem.lower() not in _MAIN_CI_STEMS)
 
     def ci_runs(self, regex: str) -> str | None:
         """A CI file that runs a command matching ``regex``."""
-        return self.search(_CI_FILES, regex)
+        compiled = re.compile(regex, re.IGNORECASE | re.MULTILINE)
+        return next((self.relative(p) for p in self.ci_files if compiled.search(self.text(p))), None)
 
     @cached_property
     def ci_runs_tests(self) -> str | None:
