@@ -54,7 +54,9 @@ def check_target(data: pd.DataFrame, target: str) -> None:
 
 def check_positive_class(data: pd.DataFrame, params: dict[str, Any]) -> None:
     """Raise ParamsError unless data.positive_class is one of the target's classes."""
-    positive, classes = params.get("positive_class"), sorted(data[params["target"]].unique())
+    positive = params.get("positive_class")
+    # .tolist() gives Python values, shown as 0 and 'yes' rather than np.int64(0) and np.str_('yes')
+    classes = sorted(data[params["target"]].unique().tolist())
     if len(classes) == 2 and positive not in classes:
         quote = ""
         if isinstance(positive, bool):
