@@ -115,6 +115,30 @@ def test_default_project_is_green_on_its_first_run(default_project, shared_env):
     assert "up to date" in dvc.stdout
 
 
+def test_the_model_card_of_the_default_project_is_read_by_huggingface_hub_with_the_reports_figures(
+    default_project, shared_env
+):
+    """CI's test step, as the generated ci.yml writes it, gives a card whose every metric is the report's."""
+    from huggingface_hub import ModelCard
+
+    ci = yaml.safe_load((default_project / ".github" / "workflows" / "ci.yml").read_text(encoding="utf-8"))
+    steps = [step for job in ci["jobs"].values() for step in job["steps"]]
+    (command,) = [s["run"] for s in steps if "--mltest-model-card" in s.get("run", "")]
+    assert command.startswith("python -m pytest ")
+    run([python(shared_env), *command.split()[1:]], default_project, shared_env)
+    report = json.loads((default_project / "reports" / "mltest.json").read_text(encoding="utf-8"))
+    card = ModelCard((default_project / "reports" / "MODEL_CARD.md").read_text(encoding="utf-8"))
+    figures = {
+        (r["figures"]["metric"], r["check"]): round(r["figures"]["score"], 6)
+        for r in report["results"]
+        if isinstance(r["figures"].get("metric"), str) and isinstance(r["figures"].get("score"), (int, float))
+    }
+    shown = {(e.metric_type, e.metric_name.split(" (")[1].rstrip(")")): e.metric_value for e in card.data.eval_results}
+    assert shown == figures and len(shown) >= 2  # assert_learns' score and the calibration error at least
+    for family in ("schema", "fairness", "invariance", "training", "evaluation"):
+        assert f"No {family} check ran" not in card.text
+
+
 def test_make_setup_creates_the_branch_ci_runs_on(default_project, shared_env):
     """`git init` by make setup names the branch main (the user's git said master): CI's push trigger."""
     branch = run(["git", "symbolic-ref", "--short", "HEAD"], default_project, shared_env).stdout.strip()
