@@ -157,3 +157,22 @@ def test_the_calibration_error_is_a_headline_metric_of_the_model_card(tmp_path) 
                              path=tmp_path / "MODEL_CARD.md", root=tmp_path)  # fmt: skip
     low, high = result.figures["ci_low"], result.figures["ci_high"]
     assert f"| expected_calibration_error | {result.figures['score']:.4g} | {low:.4g} to {high:.4g} |" in card
+
+
+def test_pos_label_names_the_class_whose_probability_is_given() -> None:
+    events, proba = _binary(4_000, seed=8)
+    y = np.where(events == 1, "good", "poor")  # the positive class sorts first
+    assert mltest.assert_calibrated(y, proba, pos_label="good", seed=0).passed
+    assert mltest.assert_calibrated(y, np.c_[proba, 1 - proba], pos_label="good", seed=0).passed
+    with pytest.raises(CheckFailed, match=r"P\(y == 'poor'\)"):  # the default is the last label
+        mltest.assert_calibrated(y, proba, seed=0)
+
+
+def test_a_pos_label_that_is_not_a_class_or_a_multiclass_pos_label_is_refused() -> None:
+    events, proba = _binary(1_000, seed=9)
+    y = np.where(events == 1, "good", "poor")
+    with pytest.raises(InvalidArgument, match=r"^pos_label='goood' is not valid: .*did you mean 'good'"):
+        mltest.assert_calibrated(y, proba, pos_label="goood")
+    y3, p3 = _multiclass(1_000, seed=10)
+    with pytest.raises(InvalidArgument, match=r"^pos_label=1 is not valid: expected None for 3 classes"):
+        mltest.assert_calibrated(y3, p3, pos_label=1)

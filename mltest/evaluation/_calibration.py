@@ -31,7 +31,7 @@ STRATEGIES = ("uniform", "quantile")
 _CHUNK = 4_000_000  # resampled rows per bootstrap batch (memory stays under ~100 MB)
 
 
-def _probabilities(y_true: Any, proba: Any, labels: Any) -> tuple[np.ndarray, np.ndarray, str]:
+def _probabilities(y_true: Any, proba: Any, labels: Any, pos_label: Any) -> tuple[np.ndarray, np.ndarray, str]:
     """(event indicator, predicted probability of it, what the event is) for each row."""
     y = as_vector("y_true", y_true)
     p = np.asarray(proba.to_numpy() if hasattr(proba, "to_numpy") else proba, dtype=float)
@@ -57,9 +57,16 @@ def _probabilities(y_true: Any, proba: Any, labels: Any) -> tuple[np.ndarray, np
     if unknown.any():
         raise invalid_argument("y_true", y[unknown][0], f"one of the labels {[_plain(v) for v in known]}")
     if p.ndim == 1 or columns == 2:
-        positive = p if p.ndim == 1 else p[:, 1]
-        label = known[-1]
+        plain = [_plain(v) for v in known]
+        label = (
+            known[-1] if pos_label is None else known[plain.index(_validation.choice("pos_label", pos_label, plain))]
+        )
+        positive = p if p.ndim == 1 else p[:, int(np.flatnonzero(known == label)[0])]
         return (y == label).astype(float), positive, f"P(y == {_plain(label)!r})"
+    if pos_label is not None:
+        raise invalid_argument(
+            "pos_label", pos_label, f"None for {columns} classes (pos_label names a binary task's class)"
+        )
     top = p.argmax(axis=1)
     return (known[top] == y).astype(float), p.max(axis=1), "top-label confidence"
 
@@ -130,6 +137,7 @@ def assert_calibrated(
     confidence: float | None = None,
     n_resamples: int = 1000,
     labels: Any = None,
+    pos_label: Any = None,
     seed: int | None = None,
 ) -> CheckResult:
     """Fail when the expected calibration error of ``proba`` exceeds ``max_ece``.
@@ -137,8 +145,9 @@ def assert_calibrated(
     ``proba`` is ``predict_proba``'s output: one column per class in the order of ``labels``
     (default: the sorted labels of ``y_true``, as scikit-learn's ``classes_``), or for a binary
     task the positive class's probability alone. Binary: calibration of the positive class
-    (the last label); multiclass: of the top-label confidence. ``bins`` equal-width bins
-    (``strategy="uniform"``) or equal-count bins (``"quantile"``). With ``confidence`` (default
+    (``pos_label``, scikit-learn's and fairlearn's name; default the last label); multiclass: of
+    the top-label confidence. ``bins`` equal-width bins (``strategy="uniform"``) or equal-count
+    bins (``"quantile"``). With ``confidence`` (default
     the ``evaluation_confidence`` setting; ``None`` in code is that default, pass ``0`` to judge
     the point estimate alone) the check passes when the bootstrap interval is within
     ``max_ece``, fails when it is wholly above, and is inconclusive otherwise.
@@ -150,7 +159,7 @@ def assert_calibrated(
         confidence = _settings.get("evaluation_confidence")
     confidence = _validation.number("confidence", confidence, low=0, high=1, high_open=True)
     n_resamples = _validation.number("n_resamples", n_resamples, low=100, integer=True)
-    event, p, what = _probabilities(y_true, proba, labels)
+    event, p, what = _probabilities(y_true, proba, labels, pos_label)
     edges = _edges(p, bins, strategy)
     which = _bin_of(p, edges)
     ece = expected_calibration_error(event, p, which, len(edges) - 1)
