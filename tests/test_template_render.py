@@ -35,6 +35,7 @@ MATRIX = {
         "author_name": "Zoë O'Brien-Łukasz",
         "license": "Apache-2.0",
         "python_version": "3.12",
+        "task": "multiclass",
         "framework": "pytorch",
         "ci": "gitlab",
         "docker": False,
@@ -48,6 +49,7 @@ MATRIX = {
         "package_name": "quoted_project",
         "license": "BSD-3-Clause",
         "python_version": "3.13",
+        "task": "regression",
         "ci": "none",
         "serving": "none",
         "dvc_remote": "s3",
@@ -57,6 +59,7 @@ MATRIX = {
         "project_name": "  Fraud   detection v2.0 ",
         "license": "proprietary",
         "python_version": "3.10",
+        "task": "multiclass",
         "dvc_remote": "gcs",
         "docker": False,
     },
@@ -260,6 +263,38 @@ def test_optional_files_follow_the_answers(rendered):
     proprietary = rendered["spaces-proprietary-gcs"][0]
     assert "All rights reserved" in (proprietary / "LICENSE").read_text(encoding="utf-8")
     assert '"dvc[gs]==' in (proprietary / "pyproject.toml").read_text(encoding="utf-8")
+
+
+EXAMPLES = {  # the example data of each task: file, target, positive class
+    "binary": ("german_credit.csv", "risk", 1),
+    "multiclass": ("penguins.csv", "species", None),
+    "regression": ("diabetes.csv", "progression", None),
+}
+
+
+@pytest.mark.parametrize("name", MATRIX)
+def test_the_task_answer_is_params_data_task_and_picks_the_example_data(rendered, name):
+    """params.yaml's data.task is the answer (the project reads it at run time); the example data,
+    its sample and its schema are the task's, and no other task's example data is there."""
+    project = rendered[name][0]
+    answers = {"task": "binary", "example_pipeline": True, **MATRIX[name]}
+    params = yaml.safe_load((project / "params.yaml").read_text(encoding="utf-8"))
+    assert params["data"]["task"] == answers["task"]
+    raw = sorted(path.name for path in (project / "data" / "raw").iterdir())
+    if not answers["example_pipeline"]:
+        assert raw == [".gitkeep"]
+        assert params["data"]["raw"] == "data/raw/data.csv"
+        return
+    example, target, positive = EXAMPLES[answers["task"]]
+    assert raw == [".gitkeep", example]
+    assert sorted(path.name for path in (project / "data" / "samples").iterdir()) == [example]
+    assert params["data"]["raw"] == f"data/raw/{example}"
+    assert (params["data"]["target"], params["data"]["positive_class"]) == (target, positive)
+    schema = yaml.safe_load((project / "data" / "schema.yaml").read_text(encoding="utf-8"))
+    header = (project / "data" / "raw" / example).read_text(encoding="utf-8").splitlines()[0]
+    assert list(schema["columns"]) == header.split(",")
+    model = params["model"]
+    assert {"C", "alpha"} <= set(model) or {"hidden_size", "epochs"} <= set(model)
 
 
 def test_tool_caches_in_the_template_are_left_out_by_both_engines(tmp_path):

@@ -275,7 +275,8 @@ def test_a_numeric_sensitive_attribute_is_compared_in_groups_of_its_range(defaul
 
 
 def test_params_that_do_not_fit_the_data_are_named(default_project, shared_env, tmp_path):
-    """A misspelt column or a numeric target: the stage names the setting and what to change."""
+    """A misspelt column, a numeric target for a binary task, a misspelt task: the stage names the
+    setting and what to change."""
     params = yaml.safe_load((default_project / "params.yaml").read_text(encoding="utf-8"))
     params["features"]["sensitive"] = ["gender"]
     wrong = tmp_path / "wrong-column.yaml"
@@ -294,8 +295,20 @@ def test_params_that_do_not_fit_the_data_are_named(default_project, shared_env, 
     numeric.write_text(yaml.safe_dump(params), encoding="utf-8")
     result = run([*prepare, str(numeric), "prepare"], default_project, shared_env, ok=False)
     assert result.returncode == 1
-    assert "data.target 'credit_amount' has 921 distinct value(s), the rarest in 1 row(s)" in result.stderr
-    assert "make classes in the data first" in result.stderr
+    assert result.stderr == (
+        "my-ml-project prepare: error: params.yaml: data.target 'credit_amount' has 921 distinct values, but "
+        "data.task is binary (two classes); for a number set data.task: regression.\n"
+    )
+    params["data"]["target"] = "risk"
+    params["data"]["task"] = "Regresion"
+    misspelt = tmp_path / "misspelt-task.yaml"
+    misspelt.write_text(yaml.safe_dump(params), encoding="utf-8")
+    result = run([*prepare, str(misspelt), "prepare"], default_project, shared_env, ok=False)
+    assert result.returncode == 1
+    assert result.stderr == (
+        "my-ml-project prepare: error: params.yaml: data.task 'Regresion' is not a task (did you mean "
+        "'regression'?); expected one of binary, multiclass, regression.\n"
+    )
 
 
 def accept(project: Path, line: str, accepted: str, why: str) -> None:
@@ -324,6 +337,8 @@ def test_the_readmes_own_data_steps_work_with_another_dataset(default_project, s
     params = params_file.read_text(encoding="utf-8")
     for old, new in [
         ("raw: data/raw/german_credit.csv", "raw: data/raw/iris.csv"),
+        ("  task: binary ", "  task: multiclass "),
+        ("  positive_class: 1 ", "  positive_class: null "),
         ("target: risk", "target: target"),
         ("sensitive: [sex]", "sensitive: []"),
         ("noise: {credit_amount: 1.0, age: 0.1}", "noise: {sepal_length_cm: 0.001}"),

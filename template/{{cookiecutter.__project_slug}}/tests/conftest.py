@@ -88,7 +88,7 @@ def raw_data(params) -> pd.DataFrame:
 
 @pytest.fixture(scope="session")
 def splits(raw_data, params) -> tuple[pd.DataFrame, pd.DataFrame]:
-    return fit_params(split, raw_data, params["data"])
+    return fit_params(split, raw_data, params)
 
 
 @pytest.fixture(scope="session")

@@ -19,6 +19,7 @@ from {{ cookiecutter.package_name }}.config import (
     ParamsError,
     check_columns,
     load_params,
+    task,
 )
 
 PROG = "{{ cookiecutter.__project_slug }}"
@@ -50,6 +51,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         params = load_params(args.params)
+        task(params)  # a data.task that is no task stops every command, in one line
         return run(args, params)
     except (OSError, KeyError, ParamsError) as error:
         print(f"{PROG} {args.command}: error: {error}", file=sys.stderr)

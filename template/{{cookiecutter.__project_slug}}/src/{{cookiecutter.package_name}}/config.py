@@ -10,6 +10,9 @@ from typing import Any
 import yaml
 
 PARAMS_FILE = Path("params.yaml")
+# What the model predicts (params.yaml's data.task): the pipeline, the service and the tests read
+# it at run time, so changing this one setting (and the target) switches the whole project.
+TASKS = ("binary", "multiclass", "regression")
 
 
 class ParamsError(ValueError):
@@ -20,6 +23,23 @@ def load_params(path: Path | str = PARAMS_FILE) -> dict[str, Any]:
     """Read params.yaml into a dict."""
     with open(path, encoding="utf-8") as file:
         return yaml.safe_load(file)
+
+
+def task(params: dict[str, Any]) -> str:
+    """params.yaml's data.task: binary, multiclass or regression (ParamsError for anything else)."""
+    value = (params.get("data") or {}).get("task", "binary")
+    if value in TASKS:
+        return value
+    close = difflib.get_close_matches(str(value).strip().lower(), TASKS, n=1)
+    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    raise ParamsError(
+        f"params.yaml: data.task {value!r} is not a task{hint}; expected one of {', '.join(TASKS)}."
+    )
+
+
+def is_classification(params: dict[str, Any]) -> bool:
+    """True when the model predicts classes (data.task binary or multiclass)."""
+    return task(params) != "regression"
 
 
 def named_columns(params: dict[str, Any]) -> list[tuple[str, str]]:

@@ -8,7 +8,12 @@ from typing import Any
 import pandas as pd
 from sklearn.model_selection import train_test_split
 
-from {{ cookiecutter.package_name }}.config import ParamsError, check_columns
+from {{ cookiecutter.package_name }}.config import (
+    ParamsError,
+    check_columns,
+    is_classification,
+    task,
+)
 
 PREPARED_DIR = Path("data/prepared")
 
@@ -19,51 +24,89 @@ def load_raw(path: Path | str) -> pd.DataFrame:
 
 
 def split(data: pd.DataFrame, params: dict[str, Any]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Split `data` into train and test sets, stratified by the target.
+    """Split `data` into train and test sets: stratified by the target for a classifier.
 
-    `params` is the `data` section of params.yaml (target, test_size, seed).
+    Reads params.yaml's data section: task, target, test_size, seed (and positive_class).
     """
-    check_target(data, params["target"])
-    check_positive_class(data, params)
+    check_target(data, params)
+    section = params["data"]
+    classes = is_classification(params)
     train, test = train_test_split(
         data,
-        test_size=params["test_size"],
-        random_state=params["seed"],
-        stratify=data[params["target"]],
+        test_size=section["test_size"],
+        random_state=section["seed"],
+        stratify=data[section["target"]] if classes else None,
     )
     return train.reset_index(drop=True), test.reset_index(drop=True)
 
 
-def check_target(data: pd.DataFrame, target: str) -> None:
-    """Raise ParamsError unless `target` is a class label a stratified split can use."""
+def check_target(data: pd.DataFrame, params: dict[str, Any]) -> None:
+    """Raise ParamsError unless data.target fits data.task (params.yaml), in one line.
+
+    binary: exactly two classes, data.positive_class one of them; multiclass: three classes or
+    more; a classifier's classes need two rows each (the split is stratified); regression: a
+    number. No task allows a missing target.
+    """
+    kind, target = task(params), params["data"]["target"]
     labels = data[target]
     counts = labels.value_counts()
+    setting = f"params.yaml: data.target {target!r}"
     if labels.isna().any():
-        problem = f"has {labels.isna().sum()} missing values: drop those rows from the data"
-    elif len(counts) < 2 or counts.min() < 2:
-        problem = (
-            f"has {len(counts)} distinct value(s), the rarest in {counts.min()} row(s); the model "
-            "is a classifier, so it needs at least two classes of two rows or more each. "
-            "For a numeric target, make classes in the data first, for example 1 above the "
-            "median and 0 otherwise"
+        raise ParamsError(
+            f"{setting} has {labels.isna().sum()} missing values: drop those rows from the data."
         )
-    else:
+    if kind == "regression":
+        if not pd.api.types.is_numeric_dtype(labels) or pd.api.types.is_bool_dtype(labels):
+            raise ParamsError(
+                f"{setting} is not a number (values such as {labels.iloc[0]!r}), but data.task "
+                "is regression; for classes set data.task to binary or multiclass."
+            )
         return
-    raise ParamsError(f"params.yaml: data.target {target!r} {problem}.")
-
-
-def check_positive_class(data: pd.DataFrame, params: dict[str, Any]) -> None:
-    """Raise ParamsError unless data.positive_class is one of the target's classes."""
-    positive = params.get("positive_class")
     # .tolist() gives Python values, shown as 0 and 'yes' rather than np.int64(0) and np.str_('yes')
-    classes = sorted(data[params["target"]].unique().tolist())
-    if len(classes) == 2 and positive not in classes:
+    classes = _sorted(counts.index.tolist())
+    problem = ""
+    if kind == "binary" and len(counts) != 2:
+        problem = f"has {len(counts)} distinct values, but data.task is binary (two classes)"
+        problem += _other_task_hint(labels, len(counts))
+    elif kind == "multiclass" and len(counts) < 3:
+        problem = f"has {len(counts)} distinct value(s), but data.task is multiclass (3 or more)"
+        problem += "; for two classes set data.task: binary" if len(counts) == 2 else ""
+    elif counts.min() < 2:
+        problem = (
+            f"has a class in only {counts.min()} row ({counts.idxmin()!r}): each class needs two "
+            "rows or more (the split keeps every class in train and test); drop or merge it"
+        )
+    if problem:
+        raise ParamsError(f"{setting} {problem}.")
+    if kind == "binary":
+        check_positive_class(data, params["data"], classes)
+
+
+def _sorted(values: list) -> list:
+    try:
+        return sorted(values)
+    except TypeError:  # mixed types (1 and 'yes')
+        return sorted(values, key=str)
+
+
+def _other_task_hint(labels: pd.Series, n_values: int) -> str:
+    if n_values > 20 and pd.api.types.is_numeric_dtype(labels):
+        return "; for a number set data.task: regression"
+    if n_values > 2:
+        return "; for three classes or more set data.task: multiclass"
+    return ""
+
+
+def check_positive_class(data: pd.DataFrame, section: dict[str, Any], classes: list) -> None:
+    """Raise ParamsError unless data.positive_class is one of the target's two classes."""
+    positive = section.get("positive_class")
+    if positive not in classes:
         quote = ""
         if isinstance(positive, bool):
             quote = " (YAML reads yes/no/on/off as true/false: quote it)"
         raise ParamsError(
             f"params.yaml: data.positive_class {positive!r} is not a class of data.target "
-            f"{params['target']!r}; its classes: {', '.join(map(repr, classes))}{quote}. Set it "
+            f"{section['target']!r}; its classes: {', '.join(map(repr, classes))}{quote}. Set it "
             "to the favourable one, as the data writes it (1, 'yes', '>50K')."
         )
 
@@ -78,7 +121,7 @@ def prepare(params: dict[str, Any], out_dir: Path | str = PREPARED_DIR) -> tuple
     """The `prepare` stage: read the raw data, split it, write train.csv and test.csv."""
     raw = load_raw(params["data"]["raw"])
     check_columns(params, raw.columns, params["data"]["raw"])
-    train, test = split(raw, params["data"])
+    train, test = split(raw, params)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     train.to_csv(out_dir / "train.csv", index=False)
