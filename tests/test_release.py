@@ -91,6 +91,14 @@ def test_release_publishes_with_trusted_publishing_and_attestations() -> None:
     assert release["permissions"] == {}
 
 
+def test_release_publishes_only_after_the_templates_full_answer_matrix_passed() -> None:
+    """`make test` (CI) leaves the task x framework matrix out for time; a release runs it first."""
+    jobs = _workflow("release.yml")["jobs"]
+    assert [step["run"] for step in jobs["matrix"]["steps"] if "run" in step] == ["make test-matrix"]
+    assert jobs["matrix"]["permissions"] == {"contents": "read"}
+    assert "matrix" in jobs["publish"]["needs"]
+
+
 def _release_version():
     spec = importlib.util.spec_from_file_location("release_version", ROOT / ".github" / "release_version.py")
     module = importlib.util.module_from_spec(spec)
