@@ -1,7 +1,8 @@
 """Shared fixtures: the parameters, the data, and a model trained on the train split.
 
 The tests train their own model (seconds), so they need neither `dvc repro` nor `models/`.
-Everything dataset-specific comes from params.yaml: point it at other data and the tests follow.
+Everything dataset-specific comes from params.yaml: point it at other data and the tests follow,
+and so they follow its `data.task` (binary, multiclass or regression), read when the tests run.
 """
 
 from __future__ import annotations
@@ -14,13 +15,29 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, settings
 
-from {{ cookiecutter.package_name }}.config import ParamsError, check_columns, load_params
+from {{ cookiecutter.package_name }}.config import ParamsError, check_columns, load_params, task
 from {{ cookiecutter.package_name }}.data import load_raw, split
 from {{ cookiecutter.package_name }}.predict import predict
 from {{ cookiecutter.package_name }}.train import load_model, train
 
 ROOT = Path(__file__).resolve().parents[1]
 PARAMS = load_params(ROOT / "params.yaml")
+
+
+def _task() -> str:
+    try:
+        return task(PARAMS)
+    except ParamsError as error:  # one line, before any test runs
+        pytest.exit(str(error), returncode=pytest.ExitCode.USAGE_ERROR)
+
+
+# What the model predicts (params.yaml's data.task): binary, multiclass or regression. A test that
+# does not apply to it is skipped with the reason, or, for a regression's own tests, not defined.
+TASK = _task()
+CLASSIFICATION = TASK != "regression"
+ONLY_CLASSES = pytest.mark.skipif(
+    not CLASSIFICATION, reason="data.task is regression: the model predicts numbers, not classes"
+)
 
 # Hypothesis tests call the model: no deadline, and no health check timing them, so that a busy
 # machine (a shared CI runner, a laptop on battery) never fails a test that is right.
@@ -111,18 +128,42 @@ def model(train_data, params):
 
 @pytest.fixture(scope="session")
 def predict_labels(model, params):
-    """Rows in (any columns), predicted classes out: what the behavioural checks call."""
+    """Rows in (any columns), the predictions out (classes, or a regression's numbers): what the
+    behavioural checks call."""
     return lambda rows: predict(model, rows, params)["prediction"].to_numpy()
 
 
 @pytest.fixture(scope="session")
-def positive_class(params):
-    """params.yaml's data.positive_class: the favourable class, named, never the last one sorted."""
-    return params["data"]["positive_class"]
+def classes(model) -> list:
+    """A classifier's classes, as the model (and so the data) names them, in the model's order:
+    the order of its probability columns. Nothing depends on how the labels sort."""
+    return list(model.classes_)
 
 
 @pytest.fixture(scope="session")
-def predict_score(model, params, positive_class):
-    """Rows in, the probability of data.positive_class out."""
-    column = f"probability_{positive_class}"
+def positive_class(params):
+    """params.yaml's data.positive_class: the favourable class of a binary task, named, never
+    the last one sorted (None for the other tasks)."""
+    return params["data"].get("positive_class") if TASK == "binary" else None
+
+
+def probability_of(model, params, label):
+    """Rows in, the probability of class `label` out."""
+    column = f"probability_{label}"
     return lambda rows: predict(model, rows, params)[column].to_numpy()
+
+
+@pytest.fixture(scope="session")
+def predict_proba(model, params, classes):
+    """Rows in, every class's probability out (one column per class, in the model's order)."""
+    columns = [f"probability_{label}" for label in classes]
+    return lambda rows: predict(model, rows, params)[columns].to_numpy()
+
+
+@pytest.fixture(scope="session")
+def predict_score(model, params, positive_class, predict_labels):
+    """Rows in, the score out: the probability of data.positive_class (binary), or the predicted
+    number (regression). A multiclass task has one score per class (probability_of)."""
+    if TASK == "regression":
+        return predict_labels
+    return probability_of(model, params, positive_class)

@@ -1,7 +1,8 @@
 """Evaluation checks (mltest evaluation family): what no single metric shows.
 
 On the test split: no slice of the data (one or two columns) is confirmed to be much worse than
-the rest, and the predicted probabilities mean what they say. On all the raw data: the features
+the rest (accuracy for classes, mean absolute error for a regression: params.yaml's data.task),
+and a classifier's predicted probabilities mean what they say. On all the raw data: the features
 the model sees do not stand in for a sensitive attribute of params.yaml (leaving `sex` out of the
 model does not make it blind to sex when another column says the same).
 
@@ -14,7 +15,7 @@ from __future__ import annotations
 
 import mltest
 import pytest
-from conftest import PARAMS, each
+from conftest import ONLY_CLASSES, PARAMS, TASK, each
 
 from {{ cookiecutter.package_name }}.features import split_xy
 from {{ cookiecutter.package_name }}.predict import predict
@@ -26,7 +27,7 @@ SENSITIVE = each(PARAMS["features"]["sensitive"], "sensitive attribute (features
 
 @pytest.fixture(scope="module")
 def predictions(model, test_data, params):
-    """The model's predicted class and class probabilities on the test split."""
+    """The model's predictions on the test split (a classifier's with its class probabilities)."""
     return predict(model, test_data, params)
 
 
@@ -35,7 +36,7 @@ def test_no_slice_is_much_worse_than_the_rest(predictions, test_data, params):
     rows = test_data.drop(columns=params["data"]["target"])
     target = test_data[params["data"]["target"]]
     try:
-        mltest.assert_no_weak_slices(predictions["prediction"].to_numpy(), rows, target)
+        mltest.assert_no_weak_slices(predictions["prediction"].to_numpy(), rows, target, task=TASK)
     except mltest.CheckFailed as failure:
         if failure.result is None or failure.result.figures.get("searched") != 0:
             raise
@@ -46,6 +47,7 @@ def test_no_slice_is_much_worse_than_the_rest(predictions, test_data, params):
         pytest.skip(f"{len(rows)} test rows: too few for slices of {least} rows in each half")
 
 
+@ONLY_CLASSES
 def test_probabilities_are_calibrated(predictions, test_data, params, model, positive_class):
     target = test_data[params["data"]["target"]]
     classes = list(model.classes_)

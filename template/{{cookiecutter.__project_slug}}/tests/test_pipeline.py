@@ -6,7 +6,7 @@ import json
 
 import pandas as pd
 import yaml
-from conftest import ROOT
+from conftest import ROOT, TASK
 
 from {{ cookiecutter.package_name }}.cli import main
 from {{ cookiecutter.package_name }}.features import build_preprocessor, feature_columns
@@ -33,6 +33,11 @@ def test_preprocessor_ignores_categories_it_has_not_seen(train_data, params):
 def test_predict_returns_a_class_and_probabilities_per_row(model, test_data, params):
     result = predict(model, test_data.head(5), params)
     assert len(result) == 5
+    if TASK == "regression":  # a number per row, and nothing else
+        assert list(result.columns) == ["prediction"]
+        assert result["prediction"].dtype == "float64"
+        return
+    assert list(result.columns) == ["prediction", *(f"probability_{c}" for c in model.classes_)]
     assert set(result["prediction"]) <= set(model.classes_)
     probabilities = result.drop(columns="prediction")
     assert probabilities.sum(axis=1).round(6).eq(1).all()
@@ -45,9 +50,12 @@ def test_cli_runs_the_pipeline_end_to_end(tmp_path, monkeypatch, params, raw_dat
     for stage in ("prepare", "train", "evaluate"):
         assert main([stage]) == 0
     metrics = json.loads((tmp_path / "reports" / "metrics.json").read_text(encoding="utf-8"))
-    assert 0 <= metrics["accuracy"] <= 1
-    # the ROC curve is a binary classifier's only (evaluate.py)
-    assert (tmp_path / "reports" / "roc.csv").exists() == (params["data"]["task"] == "binary")
+    if TASK == "regression":
+        assert metrics["mae"] >= 0 and metrics["r2"] <= 1
+    else:
+        assert 0 <= metrics["accuracy"] <= 1
+    assert (tmp_path / "reports" / "predictions.csv").exists()
+    assert (tmp_path / "reports" / "roc.csv").exists() == (TASK == "binary")  # one class's curve
     assert main(["predict", "data/prepared/test.csv", "predictions.csv"]) == 0
     assert len(pd.read_csv("predictions.csv")) == len(pd.read_csv("data/prepared/test.csv"))
 
