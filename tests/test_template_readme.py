@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import yaml
 from _template_projects import copy_template, project_env, python, run
 from conftest import ROOT
 
@@ -102,27 +103,22 @@ def shell(command: str, project: Path, env: dict[str, str], *, ok: bool = True):
     return run(["sh", "-c", command], project, env, ok=ok)
 
 
-def switch_data(project: Path, env: dict[str, str], params: list[tuple[str, str]], description: str) -> list[str]:
-    """Every step of "Use your own data": the commands as written; editing params.yaml (`params`:
-    replacements) and describing the data (`description`: the section replacing "Example data")
-    as the user would. The tests pass and all is committed; returns the files git tracks."""
-    readme = (project / "README.md").read_text(encoding="utf-8")
-    output = ""
-    for step in numbered_steps(section(readme, OWN_DATA)):
-        if step.startswith("In `params.yaml`"):
-            params_file = project / "params.yaml"
-            params_file.write_text(replace_all(params_file.read_text(encoding="utf-8"), params), encoding="utf-8")
-        if "Example data" in step:
-            readme_file = project / "README.md"
-            text = readme_file.read_text(encoding="utf-8")
-            replaced = re.sub(r"^## Example data\n.*?(?=^## )", description, text, flags=re.M | re.S)
-            assert replaced != text
-            readme_file.write_text(replaced, encoding="utf-8")
-        for command in commands(step):
-            if command == "make setup":
-                continue  # a remark: the project is set up already
-            command = command.replace("--target <column>", f"--target {env['TARGET']}")
-            output += shell(command, project, env).stdout
+def switch_data(project: Path, env: dict[str, str], variables: str, description: str) -> list[str]:
+    """The "Use your own data" section as written: its command (`variables`: DATA=, TARGET= and the others),
+    describing the data as the user would (`description`: the section replacing the "Data" one
+    that `make adopt` wrote), then the commands of its text. The tests pass and all is committed;
+    returns the files git tracks."""
+    text = section((project / "README.md").read_text(encoding="utf-8"), OWN_DATA)
+    (adopt,) = console_commands(text)
+    assert adopt == "make adopt DATA=path/to/my_data.csv TARGET=column_to_predict", adopt
+    output = shell(f"make adopt {variables}", project, env).stdout
+    readme_file = project / "README.md"
+    readme = readme_file.read_text(encoding="utf-8")
+    assert "## Example data" not in readme and "`make adopt` wrote this section" in readme
+    replaced = re.sub(r"^## Data\n.*?(?=^## )", description, readme, flags=re.M | re.S)
+    readme_file.write_text(replaced, encoding="utf-8")
+    for command in commands(text):
+        output += shell(command, project, env).stdout
     assert " passed" in output and " failed" not in output
     assert run(["git", "status", "--porcelain"], project, env).stdout == ""
     return run(["git", "ls-files"], project, env).stdout.splitlines()
@@ -157,15 +153,11 @@ def test_without_the_example_the_quick_start_and_own_data_steps_work(template_co
     assert "Traceback" not in repro.stderr and "ERROR" not in repro.stderr  # dvc did not start
     assert f"## {OWN_DATA}\n" in readme
 
-    shutil.copy(GERMAN_CREDIT, project / "data" / "raw" / "my_data.csv")
+    shutil.copy(GERMAN_CREDIT, tmp_path / "my_data.csv")
 
-    params = [
-        ("raw: data/raw/data.csv ", "raw: data/raw/my_data.csv "),
-        ("target: target ", "target: risk "),
-        ("sensitive: []", "sensitive: [sex]"),
-    ]
     description = "## Data\n\n`data/raw/my_data.csv`: loans and how they went.\n\n"
-    tracked = switch_data(project, {**env, "TARGET": "risk"}, params, description)
+    variables = f"DATA={tmp_path / 'my_data.csv'} TARGET=risk POSITIVE=1 SENSITIVE=sex"
+    tracked = switch_data(project, env, variables, description)
     assert {"data/raw/my_data.csv.dvc", "data/samples/my_data.csv", "data/schema.yaml", "dvc.lock"} <= set(tracked)
 
 
@@ -197,15 +189,9 @@ def test_with_the_example_never_committed_the_own_data_steps_leave_no_german_cre
     data["repaid"] = data["repaid"].map({1: "yes", 0: "no"})
     data.to_csv(project / "data" / "raw" / "my_data.csv", index=False)
 
-    params = [
-        ("raw: data/raw/german_credit.csv ", "raw: data/raw/my_data.csv "),
-        ("target: risk ", "target: repaid "),
-        ("positive_class: 1 ", "positive_class: 'yes' "),
-        ("noise: {credit_amount: 1.0, age: 0.1}", "noise: {amount: 1.0}"),
-        ("decrease}   # a longer loan is a higher risk\n", "decrease}\n"),  # the user's own entry
-    ]
     description = "## Data\n\n`data/raw/my_data.csv`: loans and whether they were repaid in full.\n\n"
-    tracked = switch_data(project, {**env, "TARGET": "repaid"}, params, description)
+    variables = "DATA=data/raw/my_data.csv TARGET=repaid POSITIVE=yes"  # the file is in data/raw/ already
+    tracked = switch_data(project, env, variables, description)
     assert not [path for path in tracked if "german" in path], tracked
     assert not (project / "data" / "samples" / "german_credit.csv").exists()
 
@@ -213,6 +199,9 @@ def test_with_the_example_never_committed_the_own_data_steps_leave_no_german_cre
     rest = readme.replace(section(readme, OWN_DATA), "")  # the steps name the example's files
     for word in ("german", "statlog", "credit"):
         assert word not in rest.lower(), word
-    params = (project / "params.yaml").read_text(encoding="utf-8")
+    # The settings (the comments are the user's: the one of the `duration` entry, a column of this
+    # data too, stays with it).
+    params = yaml.safe_dump(yaml.safe_load((project / "params.yaml").read_text(encoding="utf-8")))
     for word in ("german", "credit", "loan", "risk"):
         assert word not in params.lower(), word
+    assert "positive_class: 'yes'" in (project / "params.yaml").read_text(encoding="utf-8")

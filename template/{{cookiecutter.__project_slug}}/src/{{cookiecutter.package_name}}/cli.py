@@ -3,6 +3,7 @@
     {{ cookiecutter.__project_slug }} prepare | train | evaluate
     {{ cookiecutter.__project_slug }} predict INPUT.csv OUTPUT.csv
     {{ cookiecutter.__project_slug }} monitor [--period 7d] [--log LOCATION]
+    {{ cookiecutter.__project_slug }} adopt DATA.csv --target COLUMN [--task TASK] (make adopt, adopt.py)
 
 `python -m {{ cookiecutter.package_name }}` is the same.
 dvc.yaml runs the stages; run one by hand only to debug it.
@@ -44,6 +45,17 @@ def build_parser() -> argparse.ArgumentParser:
     monitor.add_argument("--log", help="where the predictions are logged (default: params.yaml)")
     monitor.add_argument("--period", help="judge the predictions of this period (default: params)")
     monitor.add_argument("--report", default="reports/monitoring.md", help="%(default)s")
+    adopt = commands.add_parser(
+        "adopt", help="use your own data: under DVC, its schema and sample, params.yaml (adopt.py)"
+    )
+    adopt.add_argument("data", help="CSV file to copy to data/raw/")
+    adopt.add_argument("--target", required=True, help="the column to predict")
+    adopt.add_argument("--task", help="binary, multiclass or regression (default: from the target)")
+    adopt.add_argument("--positive", help="binary: the favourable class, as the data writes it")
+    adopt.add_argument("--sensitive", help="columns to compare groups by (a,b or none)")
+    adopt.add_argument("--drop", help="columns the model must not see (default: ids, names)")
+    adopt.add_argument("--drop-missing", action="store_true", help="leave out rows with no target")
+    adopt.add_argument("--force", action="store_true", help="replace files with unsaved changes")
     return parser
 
 
@@ -114,4 +126,8 @@ def run(args: argparse.Namespace, params: dict) -> int:
         verdict = ["no action needed", "action needed", "nothing to judge"][code]
         print(f"monitoring: {verdict}; the report is in {args.report}")
         return code
+    elif args.command == "adopt":
+        from {{ cookiecutter.package_name }}.adopt import adopt
+
+        return adopt(args, params, ask=input if sys.stdin.isatty() else None)
     return 0
