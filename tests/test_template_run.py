@@ -330,32 +330,14 @@ def test_the_readmes_own_data_steps_work_with_another_dataset(default_project, s
     iris.columns = [name.replace(" (cm)", "_cm").replace(" ", "_") for name in iris.columns]
     iris.to_csv(project / "data" / "raw" / "iris.csv", index=False)
     readme = (project / "README.md").read_text(encoding="utf-8")
-    assert "dvc add data/raw/my_data.csv" in readme
-    py = python(shared_env)
-    run([py, "-m", "dvc", "add", "-q", "data/raw/iris.csv"], project, shared_env)  # step 1
-    params_file = project / "params.yaml"  # step 2
+    assert "make adopt DATA=path/to/my_data.csv TARGET=column_to_predict" in readme
+    adopt = make("adopt", project, shared_env, "DATA=data/raw/iris.csv", "TARGET=target")
+    assert "data.task multiclass" in adopt.stdout, adopt.stdout
+    params_file = project / "params.yaml"  # a column of this data to perturb
     params = params_file.read_text(encoding="utf-8")
-    for old, new in [
-        ("raw: data/raw/german_credit.csv", "raw: data/raw/iris.csv"),
-        ("  task: binary ", "  task: multiclass "),
-        ("  positive_class: 1 ", "  positive_class: null "),
-        ("target: risk", "target: target"),
-        ("sensitive: [sex]", "sensitive: []"),
-        ("noise: {credit_amount: 1.0, age: 0.1}", "noise: {sepal_length_cm: 0.001}"),
-        ("    - {column: duration, by: 12, direction: decrease}   # a longer loan is a higher risk\n", ""),
-        ("  directional:\n", "  directional: []\n"),
-    ]:
-        assert old in params, old
-        params = params.replace(old, new)
-    params_file.write_text(params, encoding="utf-8")
-    infer = [py, "-m", "mltest.cli", "schema", "infer", "data/raw/iris.csv", "-o", "data/schema.yaml"]
-    run(infer, project, shared_env)  # step 3
-    sample = (project / "data" / "raw" / "iris.csv").read_text(encoding="utf-8").splitlines(keepends=True)[:21]
-    (project / "data" / "samples" / "iris.csv").write_text("".join(sample), encoding="utf-8")  # step 4
-    run([py, "-m", "dvc", "remove", "-q", "data/raw/german_credit.csv.dvc"], project, shared_env)  # step 5
-    (project / "data" / "raw" / "german_credit.csv").unlink()
-    run(["git", "rm", "-q", "data/samples/german_credit.csv"], project, shared_env)
-    make("repro", project, shared_env)  # step 6
+    assert "  noise: {}\n" in params and "  positive_class: null " in params
+    params_file.write_text(params.replace("  noise: {}\n", "  noise: {sepal_length_cm: 0.001}\n"), encoding="utf-8")
+    make("repro", project, shared_env)
     tests = make("test", project, shared_env, ok=False).stdout
     # One finding, named: on 38 test rows the regularised model's probabilities (mean confidence
     # 0.84 for an accuracy of 0.92) cannot be shown calibrated. The README: accept it in

@@ -27,9 +27,8 @@ import pandas as pd
 import yaml
 
 from {{ cookiecutter.package_name }} import params_text
-from {{ cookiecutter.package_name }}.config import ParamsError
+from {{ cookiecutter.package_name }}.config import TASKS, ParamsError
 
-TASKS = ("binary", "multiclass", "regression")
 RAW_DIR, SAMPLES_DIR, SCHEMA = Path("data/raw"), Path("data/samples"), Path("data/schema.yaml")
 SAMPLE_ROWS = 20
 MAX_CLASSES = 20  # a number with more distinct values than this is a quantity (regression)
