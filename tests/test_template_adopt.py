@@ -205,6 +205,10 @@ def test_cars_regression(project, env):
     assert "# the favourable class, as the data writes it" in text  # the comments stay
     readme = (project / "README.md").read_text(encoding="utf-8")
     assert "## Example data" not in readme and "`data/raw/cars.csv`: 398 rows of 9 columns" in readme
+    plots = yaml.safe_load((project / "dvc.yaml").read_text(encoding="utf-8"))
+    assert "plots" not in plots  # the ROC curve is for binary tasks
+    assert plots["stages"]["evaluate"]["plots"][0]["reports/predictions.csv"]["template"] == "scatter"
+    assert 'task = "tabular-regression"' in (project / "pyproject.toml").read_text(encoding="utf-8")
 
     metrics = run_as_a_user(project, env)
     assert metrics["r2"] > 0.7, metrics

@@ -6,7 +6,8 @@
 It does the README's steps: copies DATA to data/raw/ and tracks it with DVC (the previous data,
 its .dvc file and its sample go), writes data/schema.yaml (`mltest schema infer --target`) and a
 sample in data/samples/, sets data.raw, target, task, positive_class, features.sensitive and
-drop, and the checks in params.yaml (by editing its text: the comments stay), and replaces the
+drop, and the checks in params.yaml (by editing its text: the comments stay), the plots of
+dvc.yaml and the model card of pyproject.toml (adopt_text.py), and replaces the
 README's "Example data" section. It decides everything before it writes anything: bad input
 stops it with one line and nothing changed. Run again with the same input, it changes nothing.
 """
@@ -26,13 +27,12 @@ from typing import Any
 import pandas as pd
 import yaml
 
-from {{ cookiecutter.package_name }} import params_text
+from {{ cookiecutter.package_name }} import adopt_text, params_text
 from {{ cookiecutter.package_name }}.config import TASKS, ParamsError
 
 RAW_DIR, SAMPLES_DIR, SCHEMA = Path("data/raw"), Path("data/samples"), Path("data/schema.yaml")
 SAMPLE_ROWS = 20
 MAX_CLASSES = 20  # a number with more distinct values than this is a quantity (regression)
-README_MARK = "`make adopt` wrote this section from the data"
 CLASSIFIER_METRICS = ("accuracy", "roc_auc", "log_loss", "brier")
 REGRESSION_METRICS = ("r2", "mae", "rmse")
 
@@ -296,7 +296,7 @@ def dvc_md5(path: Path) -> str | None:
 
 
 def apply(plan: Plan, params: dict[str, Any], writes: dict[Path, bytes]) -> list[str]:
-    """Write the files, move DVC to the new data, edit params.yaml and README.md; report."""
+    """Write the files, move DVC to the new data, edit the text files (adopt_text.py); report."""
     report = retire(Path(params["data"]["raw"]), plan.raw)
     for path, new in writes.items():
         if not path.exists() or path.read_bytes() != new:
@@ -306,7 +306,9 @@ def apply(plan: Plan, params: dict[str, Any], writes: dict[Path, bytes]) -> list
     dvc("add", "--quiet", str(plan.raw))
     report.append(f"{plan.raw}: {len(plan.data)} rows, tracked by DVC ({plan.raw}.dvc goes to git)")
     report += edit_params(plan, params)
-    report += edit_readme(plan)
+    report += adopt_text.edit_dvc_yaml(plan.task)
+    report += adopt_text.edit_model_card(plan.task, Path(params["data"]["raw"]))
+    report += adopt_text.edit_readme(plan)
     return report
 
 
@@ -388,38 +390,3 @@ def edit_params(plan: Plan, params: dict[str, Any]) -> list[str]:
     changed = [f"{s}.{k} {params_text.flow(v)}" for (s, k), v in values.items()
                if (params.get(s) or {}).get(k) != v]  # fmt: skip
     return [f"params.yaml: {'; '.join(changed)}"]
-
-
-def data_section(plan: Plan) -> str:
-    kind = {"binary": "two classes", "multiclass": "classes", "regression": "a number"}[plan.task]
-    favourable = f", the favourable class is `{plan.positive}`" if plan.task == "binary" else ""
-    groups = ", ".join(f"`{name}`" for name in plan.sensitive)
-    fairness = f"the fairness tests compare groups by {groups}" if groups else "no groups"
-    return (
-        f"## Data\n\n`{plan.raw.as_posix()}`: {len(plan.data)} rows of {len(plan.data.columns)} "
-        f"columns; the model predicts `{plan.target}`\n({plan.task}: {kind}{favourable}); "
-        f"{fairness} (`features.sensitive` in `params.yaml`).\n\n{README_MARK}: replace it with\n"
-        "what the data is, where it comes from, its license, what a row and the target are.\n\n"
-    )
-
-
-def edit_readme(plan: Plan) -> list[str]:
-    """Replace the README's "Example data" section (or the one adopt wrote) with a "Data" one."""
-    path = Path("README.md")
-    if not path.exists():
-        return []
-    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
-    titles = ("## Example data", "## Data")
-    heading = next((i for i, line in enumerate(lines) if line.rstrip() in titles), None)
-    if heading is None:
-        return ['README.md: no "Example data" section; say there what your data is']
-    after = range(heading + 1, len(lines))
-    end = next((i for i in after if lines[i].startswith("## ")), len(lines))
-    old = "".join(lines[heading:end])
-    if lines[heading].rstrip() == "## Data" and README_MARK not in old:
-        return ['README.md: kept your "Data" section; check that it describes the new data']
-    new = data_section(plan)
-    if old == new:
-        return []
-    path.write_text("".join(lines[:heading]) + new + "".join(lines[end:]), encoding="utf-8")
-    return ['README.md: the "Example data" section is now "Data": say there what the data is']
