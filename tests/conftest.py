@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy  # noqa: F401
 import pandas
 import pytest
+from _xdist_groups import group_for_xdist
 from hypothesis import HealthCheck, settings
 
 from mltest.schema._backend import pandera_api
@@ -71,12 +72,14 @@ def shared_venv(path: Path) -> Path:
     return make(path)
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Test ids must be the same in every process: pytest-xdist refuses a run whose workers collect
-    different ids, and an id holding an object's address (``<object object at 0x7f...>``) differs."""
+    different ids, and an id holding an object's address (``<object object at 0x7f...>``) differs.
+    Then the `xdist_group` marks reach the scheduler (see _xdist_groups.py)."""
     unstable = [item.nodeid for item in items if re.search(r" at 0x[0-9a-f]+", item.nodeid)]
     if unstable:
         raise pytest.UsageError(f"test ids hold memory addresses, give them ids=: {unstable[:3]}")
+    group_for_xdist(config, items)
 
 
 @pytest.fixture(scope="session")

@@ -130,12 +130,50 @@ def collected(command: list[str]) -> list[str]:
 
 
 def test_make_test_leaves_the_matrix_out_and_make_test_matrix_runs_all_of_it():
-    """What each target collects of this module: make test its one plain test (this one), make
+    """What each target collects of this module: make test its plain tests (this one), make
     test-matrix every task x framework combination, even when PYTEST_ARGS is given (CI gives it)."""
     here = "tests/test_template_matrix.py"
     everything = {f"{here}::test_every_task_and_framework_is_green_on_its_first_run[{p.id}]" for p in COMBINATIONS}
     assert set(collected(pytest_command("test-matrix", "--collect-only", "-q", here))) == everything
     assert len(everything) == len(TASKS) * len(FRAMEWORKS) >= 2
     plain = collected(pytest_command("test", "--collect-only", "-q", here))
-    assert plain == [f"{here}::test_make_test_leaves_the_matrix_out_and_make_test_matrix_runs_all_of_it"]
+    assert f"{here}::test_make_test_leaves_the_matrix_out_and_make_test_matrix_runs_all_of_it" in plain
+    assert not everything & set(plain)
     assert "make test" in (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()  # CI's one command
+
+
+GROUPED = """
+import pytest
+
+@pytest.mark.xdist_group("one")
+@pytest.mark.parametrize("n", range(6))
+def test_one(n):
+    pass
+
+@pytest.mark.parametrize("n", [pytest.param(n, marks=pytest.mark.xdist_group("two")) for n in range(6)])
+def test_two(n):
+    pass
+
+@pytest.mark.parametrize("n", range(6))
+def test_anywhere(n):
+    pass
+"""
+
+
+def test_the_tests_of_an_xdist_group_run_on_one_worker(pytester: pytest.Pytester):
+    """What the matrix's one environment per framework (and every template module's one project)
+    rests on: under `--dist loadgroup`, a group's tests run on one worker (tests/_xdist_groups.py)."""
+    pytester.makeconftest(
+        f"import sys\nsys.path.insert(0, {str(ROOT / 'tests')!r})\n"
+        "from _xdist_groups import group_for_xdist\n\n\n"
+        "def pytest_collection_modifyitems(config, items):\n    group_for_xdist(config, items)\n"
+    )
+    pytester.makepyfile(test_grouped=GROUPED)
+    result = pytester.runpytest_subprocess("-n", "2", "--dist", "loadgroup", "-v", "-p", "no:randomly")
+    result.assert_outcomes(passed=18)
+    workers: dict[str, set[str]] = {}
+    for line in result.outlines:
+        if " PASSED test_grouped.py::" in line:
+            worker, test = line.split()[0], line.split("::")[1].split("[")[0]
+            workers.setdefault(test, set()).add(worker)
+    assert len(workers["test_one"]) == len(workers["test_two"]) == 1, workers
