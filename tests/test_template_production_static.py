@@ -181,6 +181,36 @@ def test_continuous_training_blocks_promotion_on_failed_checks(rendered: dict[tu
     assert workflow["jobs"]["promote"]["needs"] == "train"  # runs only when every check passed
 
 
+def test_the_metrics_gate_judges_a_regressors_errors_upwards_and_relative_to_their_size(
+    rendered: dict[tuple, Path], tmp_path: Path
+) -> None:
+    """scripts/check_metrics.py on a regressor's `dvc metrics diff`: an error (mae, rmse) that
+    grows is worse (it was read as a quality metric that rose), judged as a share of its
+    committed value (an absolute 0.02 means nothing in the target's unit); a gap in that unit
+    (mae_difference) as a share of the committed mae."""
+    script = rendered[("github", False, "none")] / "scripts" / "check_metrics.py"
+    limits = ["--max-drop", "0.02", "--max-gap-increase", "0.02", "--max-relative-increase", "0.05"]
+
+    def gate(changes: dict) -> subprocess.CompletedProcess[str]:
+        diff = tmp_path / "diff.json"
+        diff.write_text(json.dumps({"reports/metrics.json": changes}), encoding="utf-8")
+        return run(sys.executable, script, diff, *limits)
+
+    def change(old: float, new: float) -> dict:
+        return {"old": old, "new": new, "diff": new - old}
+
+    close = gate({"mae": change(42.76, 44.0), "rmse": change(54.0, 55.0), "mae_difference.sex": change(2.5, 4.0)})
+    assert close.returncode == 0, close.stdout
+    assert "| reports/metrics.json: mae | 42.76 | 44 | +1.24 | 5% | ok |" in close.stdout
+    worse = gate({"mae": change(42.76, 60.0), "r2": change(0.47, 0.46)})
+    assert worse.returncode == 1
+    assert "- mae grew by 17.24 (42.76 -> 60), limit 5%" in worse.stdout
+    gap = gate({"mae": change(42.76, 42.76), "mae_difference.sex": change(2.5, 5.0)})
+    assert gap.returncode == 1 and "- mae_difference.sex grew by 2.5 (2.5 -> 5), limit 5%" in gap.stdout
+    r2 = gate({"r2": change(0.47, 0.40)})
+    assert r2.returncode == 1 and "- r2 dropped by 0.07 (0.47 -> 0.4), limit 0.02" in r2.stdout
+
+
 def test_cd_pushes_the_pipelines_model_on_version_tags(rendered: dict[tuple, Path]) -> None:
     path = rendered[("github", True, "fastapi")] / ".github/workflows/cd.yml"
     workflow = yaml.safe_load(path.read_text())

@@ -5,10 +5,11 @@ against the reference the `train` stage wrote (reference.py):
 - feature drift: the logged inputs against the training rows (`mltest.assert_no_drift`);
 - prediction drift: the logged outputs against the predictions on the test rows;
 - model age: younger than `monitoring.max_model_age_days` (`mltest.assert_model_fresh`);
-- estimated performance (a binary classifier): the accuracy its probabilities promise on the
-  logged rows, without labels (CBPE, `mltest.assert_estimated_performance`), may fall below the
-  test accuracy (reports/metrics.json) by `monitoring.max_accuracy_drop` at most. The estimate
-  holds while the probabilities stay calibrated (no concept shift): confirm with labels.
+- estimated performance (a classifier, binary or multiclass): the accuracy its probabilities
+  promise on the logged rows, without labels (CBPE, `mltest.assert_estimated_performance`), may
+  fall below the test accuracy (reports/metrics.json) by `monitoring.max_accuracy_drop` at most.
+  The estimate holds while the probabilities stay calibrated (no concept shift): confirm with
+  labels. A regressor's performance cannot be estimated without labels: the report says so.
 
 Writes reports/monitoring.md and exits 0 when no action is needed, 1 when it is (a check failed:
 retrain, see DEPLOYMENT.md), and 2 when there is nothing to judge (no predictions logged in the
@@ -29,11 +30,17 @@ from typing import Any
 
 import pandas as pd
 
+from {{ cookiecutter.package_name }}.config import is_classification
 from {{ cookiecutter.package_name }}.metadata import metadata_path, read_metadata
 from {{ cookiecutter.package_name }}.prediction_log import LogSettings, read_records
 from {{ cookiecutter.package_name }}.reference import REFERENCE_DIR, reference_paths
 
 REPORT_PATH = Path("reports/monitoring.md")
+REGRESSION_SKIP = (
+    "data.task is regression: a regressor's performance cannot be estimated without labels "
+    "(CBPE needs a classifier's probabilities); the drift checks above stand in for it, and "
+    "the error is measured when the labels of the logged rows arrive (retrain and compare)"
+)
 NO_ACTION, ACTION, NOTHING_TO_JUDGE = 0, 1, 2
 _UNITS = {"m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
 
@@ -121,30 +128,36 @@ def age_check(model_path: Path, max_age_days: float) -> Check:
 
 
 def performance_check(
-    outputs: pd.DataFrame, metrics_path: Path, max_drop: float, positive_class: Any = None
+    outputs: pd.DataFrame, metrics_path: Path, max_drop: float, params: dict[str, Any]
 ) -> Check:
-    """assert_estimated_performance (CBPE) for a binary classifier's logged probabilities of
-    `positive_class` (params.yaml's data.positive_class; default: the last class)."""
+    """assert_estimated_performance (CBPE): the accuracy a classifier's logged probabilities
+    promise, against the test accuracy. Binary: the probability of data.positive_class;
+    multiclass: the probability of the predicted class (calibrated, it is the chance that the
+    prediction is right). A regressor gives no probabilities: skipped, saying so."""
     import mltest
 
     name = "estimated performance"
+    if not is_classification(params):
+        return Check(name, "skipped", REGRESSION_SKIP)
     probabilities = [c for c in outputs.columns if str(c).startswith("probability_")]
-    if len(probabilities) != 2 or "prediction" not in outputs.columns:
-        return Check(name, "skipped", "CBPE needs a binary classifier's probabilities")
-    if positive_class is not None and f"probability_{positive_class}" in probabilities:
-        probabilities.remove(f"probability_{positive_class}")
-        probabilities.append(f"probability_{positive_class}")
+    if len(probabilities) < 2 or "prediction" not in outputs.columns:
+        return Check(name, "skipped", "CBPE needs a classifier's logged probabilities")
     try:
         offline = float(json.loads(metrics_path.read_text(encoding="utf-8"))["accuracy"])
     except (OSError, ValueError, KeyError, TypeError):
         return Check(name, "skipped", f"no test accuracy in {metrics_path}: run `make repro`")
     rows = outputs.dropna(subset=[*probabilities, "prediction"])
-    positive = probabilities[-1].removeprefix("probability_")
-    predicted = (rows["prediction"].astype(str) == positive).astype(int)
+    positive = (params.get("data") or {}).get("positive_class")
+    if len(probabilities) == 2 and f"probability_{positive}" in probabilities:
+        score = rows[f"probability_{positive}"]
+        predicted = (rows["prediction"].astype(str) == str(positive)).astype(int)
+    else:  # multiclass (or a binary log without data.positive_class's column)
+        score = rows[probabilities].max(axis=1)  # the predicted class's probability
+        predicted = pd.Series(1, index=rows.index)  # "the prediction is right"
     return run_check(
         name,
         mltest.assert_estimated_performance,
-        rows[probabilities[-1]],
+        score,
         y_pred=predicted,
         metric="accuracy",
         min_value=round(offline - max_drop, 4),
@@ -188,7 +201,7 @@ def monitor(
             logged.outputs,
             Path(metrics_path),
             float(section.get("max_accuracy_drop", 0.05)),
-            (params.get("data") or {}).get("positive_class"),
+            params,
         ),
     ]
     write_report(report_path, logged, checks, None, model_path=Path(model_path))
