@@ -320,6 +320,9 @@ def accept(project: Path, line: str, accepted: str, why: str) -> None:
     pyproject.write_text(text.replace(f"\n{line}\n", f"\n# {why}\n{accepted}\n"), encoding="utf-8")
 
 
+# In make test-matrix only: make test runs make adopt on another multiclass CSV, then make repro,
+# test and lint (test_template_adopt.py::test_seattle_weather_multiclass).
+@pytest.mark.matrix
 def test_the_readmes_own_data_steps_work_with_another_dataset(default_project, shared_env, tmp_path):
     """The generated README's "Use your own data" steps, on scikit-learn's iris data (3 classes)."""
     from sklearn.datasets import load_iris
@@ -471,6 +474,9 @@ def test_generated_hooks_block_a_model_in_git_and_resync_an_edited_notebook(defa
     assert again.returncode == 0, again.stdout
 
 
+# In make test-matrix only: make test runs the quick start of a project without the example in
+# test_template_readme.py (make setup, make test, a commit with every hook).
+@pytest.mark.matrix
 def test_project_without_the_example_is_green_and_says_what_to_add(template_copy, shared_env, tmp_path):
     import copier
 
