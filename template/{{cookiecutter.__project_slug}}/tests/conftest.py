@@ -23,17 +23,19 @@ from {{ cookiecutter.package_name }}.train import load_model, train
 ROOT = Path(__file__).resolve().parents[1]
 PARAMS = load_params(ROOT / "params.yaml")
 
-
-def _task() -> str:
-    try:
-        return task(PARAMS)
-    except ParamsError as error:  # one line, before any test runs
-        pytest.exit(str(error), returncode=pytest.ExitCode.USAGE_ERROR)
-
-
 # What the model predicts (params.yaml's data.task): binary, multiclass or regression. A test that
 # does not apply to it is skipped with the reason, or, for a regression's own tests, not defined.
-TASK = _task()
+try:
+    TASK, TASK_ERROR = task(PARAMS), ""
+except ParamsError as error:
+    TASK, TASK_ERROR = "binary", str(error)  # pytest_configure stops the run with this line
+
+
+def pytest_configure(config):
+    if TASK_ERROR:
+        raise pytest.UsageError(TASK_ERROR)
+
+
 CLASSIFICATION = TASK != "regression"
 ONLY_CLASSES = pytest.mark.skipif(
     not CLASSIFICATION, reason="data.task is regression: the model predicts numbers, not classes"
