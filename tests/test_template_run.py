@@ -275,8 +275,8 @@ def test_a_numeric_sensitive_attribute_is_compared_in_groups_of_its_range(defaul
 
 
 def test_params_that_do_not_fit_the_data_are_named(default_project, shared_env, tmp_path):
-    """A misspelt column, a numeric target for a binary task, a misspelt task: the stage names the
-    setting and what to change."""
+    """A misspelt column, a numeric target for a binary task, a misspelt task, a model setting
+    that is no number: the stage names the setting, its value and what to change."""
     params = yaml.safe_load((default_project / "params.yaml").read_text(encoding="utf-8"))
     params["features"]["sensitive"] = ["gender"]
     wrong = tmp_path / "wrong-column.yaml"
@@ -308,6 +308,16 @@ def test_params_that_do_not_fit_the_data_are_named(default_project, shared_env, 
     assert result.stderr == (
         "my-ml-project prepare: error: params.yaml: data.task 'Regresion' is not a task (did you mean "
         "'regression'?); expected one of binary, multiclass, regression.\n"
+    )
+    params["data"]["task"] = "binary"
+    params["model"]["C"] = "1e6"  # what YAML makes of an unquoted 1e6
+    text_c = tmp_path / "text-c.yaml"
+    text_c.write_text(yaml.safe_dump(params), encoding="utf-8")
+    result = run([*prepare, str(text_c), "train"], default_project, shared_env, ok=False)
+    assert result.returncode == 1
+    assert result.stderr == (
+        "my-ml-project train: error: params.yaml: model.C '1e6' is not valid: expected a number > 0 (YAML "
+        "reads 1e6 as text: write it with a dot, such as 1.0e6).\n"
     )
 
 

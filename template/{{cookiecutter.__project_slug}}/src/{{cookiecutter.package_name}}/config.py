@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 from collections.abc import Iterable
 from pathlib import Path
@@ -40,6 +41,28 @@ def task(params: dict[str, Any]) -> str:
 def is_classification(params: dict[str, Any]) -> bool:
     """True when the model predicts classes (data.task binary or multiclass)."""
     return task(params) != "regression"
+
+
+def model_setting(
+    params: dict[str, Any], name: str, default: float, *, low: float, strict: bool = False
+) -> Any:
+    """params.yaml's model.<name> (`default` when absent): a number at least `low` (more than
+    `low` when `strict`; a whole number when `default` is one), else a ParamsError that names
+    the setting, its value and what is allowed."""
+    value = (params.get("model") or {}).get(name, default)
+    whole = isinstance(default, int)
+    number = isinstance(value, int if whole else int | float) and not isinstance(value, bool)
+    if number and (value > low or (value == low and not strict)):
+        return value
+    kind = "a whole number" if whole else "a number"
+    hint = ""
+    with contextlib.suppress(TypeError, ValueError):
+        if isinstance(value, str) and float(value) == float(value):
+            hint = f" (YAML reads {value} as text: write it with a dot, such as 1.0e6)"
+    raise ParamsError(
+        f"params.yaml: model.{name} {value!r} is not valid: expected {kind} "
+        f"{'>' if strict else '>='} {low:g}{hint}."
+    )
 
 
 def named_columns(params: dict[str, Any]) -> list[tuple[str, str]]:

@@ -10,14 +10,14 @@ import pandas as pd
 {% if cookiecutter.framework == "pytorch" %}
 from sklearn.pipeline import Pipeline
 
-from {{ cookiecutter.package_name }}.config import is_classification
+from {{ cookiecutter.package_name }}.config import is_classification, model_setting
 from {{ cookiecutter.package_name }}.features import build_preprocessor, split_xy
 from {{ cookiecutter.package_name }}.torch_model import TorchMLPClassifier, TorchMLPRegressor
 {% else %}
 from sklearn.linear_model import LogisticRegression, Ridge
 from sklearn.pipeline import Pipeline
 
-from {{ cookiecutter.package_name }}.config import is_classification
+from {{ cookiecutter.package_name }}.config import is_classification, model_setting
 from {{ cookiecutter.package_name }}.features import build_preprocessor, split_xy
 {% endif %}
 
@@ -35,15 +35,14 @@ def build_model(features: pd.DataFrame, params: dict[str, Any]) -> Pipeline:
 
 def estimator(params: dict[str, Any]) -> Any:
     """The unfitted estimator data.task asks for, with params.yaml's `model` settings."""
-    model_params = params["model"]
     seed = params["data"]["seed"]
 {% if cookiecutter.framework == "pytorch" %}
     settings = {
-        "hidden_size": model_params["hidden_size"],
-        "epochs": model_params["epochs"],
-        "learning_rate": model_params["learning_rate"],
-        "weight_decay": model_params["weight_decay"],
-        "batch_size": model_params["batch_size"],
+        "hidden_size": model_setting(params, "hidden_size", 32, low=1),
+        "epochs": model_setting(params, "epochs", 30, low=1),
+        "learning_rate": model_setting(params, "learning_rate", 0.003, low=0, strict=True),
+        "weight_decay": model_setting(params, "weight_decay", 0.0, low=0),
+        "batch_size": model_setting(params, "batch_size", 64, low=1),
         "random_state": seed,
     }
     if is_classification(params):
@@ -52,11 +51,11 @@ def estimator(params: dict[str, Any]) -> Any:
 {% else %}
     if is_classification(params):
         return LogisticRegression(
-            C=model_params.get("C", 1.0),
-            max_iter=model_params.get("max_iter", 1000),
+            C=model_setting(params, "C", 1.0, low=0, strict=True),
+            max_iter=model_setting(params, "max_iter", 1000, low=1),
             random_state=seed,
         )
-    return Ridge(alpha=model_params.get("alpha", 1.0))
+    return Ridge(alpha=model_setting(params, "alpha", 1.0, low=0))
 {% endif %}
 
 
