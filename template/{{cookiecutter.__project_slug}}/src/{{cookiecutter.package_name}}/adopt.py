@@ -1,7 +1,8 @@
 """Use your own data in one command: `make adopt DATA=path TARGET=column` (README.md).
 
-    python -m {{ cookiecutter.package_name }} adopt DATA --target COLUMN [--task binary|multiclass|regression]
-        [--positive CLASS] [--sensitive A,B|none] [--drop A,B|none] [--drop-missing] [--force]
+    python -m {{ cookiecutter.package_name }} adopt DATA --target COLUMN
+        [--task binary|multiclass|regression] [--positive CLASS] [--sensitive A,B|none]
+        [--drop A,B|none] [--drop-missing] [--force]
 
 It does the README's steps: copies DATA to data/raw/ and tracks it with DVC (the previous data,
 its .dvc file and its sample go), writes data/schema.yaml (`mltest schema infer --target`) and a

@@ -3,7 +3,7 @@
     {{ cookiecutter.__project_slug }} prepare | train | evaluate
     {{ cookiecutter.__project_slug }} predict INPUT.csv OUTPUT.csv
     {{ cookiecutter.__project_slug }} monitor [--period 7d] [--log LOCATION]
-    {{ cookiecutter.__project_slug }} adopt DATA.csv --target COLUMN [--task TASK] (make adopt, adopt.py)
+    {{ cookiecutter.__project_slug }} adopt DATA.csv --target COLUMN [--task TASK]   (make adopt)
 
 `python -m {{ cookiecutter.package_name }}` is the same.
 dvc.yaml runs the stages; run one by hand only to debug it.
