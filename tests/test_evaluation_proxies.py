@@ -100,6 +100,17 @@ def test_sensitive_attributes_given_apart_from_x(with_relationship):
         mltest.assert_no_proxies(X, with_relationship["sex"].to_numpy(), together=False, seed=0)
 
 
+def test_a_proxy_only_the_features_together_carry_is_named_so():
+    """Each feature alone says little about the group; their sum says it all."""
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame(rng.normal(size=(2000, 6)), columns=[f"x{i}" for i in range(6)])
+    group = np.where(X.sum(axis=1) > 0, "a", "b")
+    with pytest.raises(CheckFailed) as failure:
+        mltest.assert_no_proxies(X, group, max_strength=0.8, seed=0)
+    verdict = "assert_no_proxies failed: the features together predict sensitive with AUC 0.9"
+    assert str(failure.value).startswith(verdict)
+
+
 def test_one_feature_strength_agrees_with_sklearn_on_the_same_folds(german_credit):
     """The bincount strength is the AUC of each fold's level shares, as sklearn computes it."""
     from sklearn.metrics import roc_auc_score

@@ -133,9 +133,9 @@ def _message(table: list[dict[str, Any]], *, max_strength: float, folds: int, se
         )
     alone = [row for row in strong if row["feature"] != TOGETHER]
     head = alone[0] if alone else worst
-    what = f"{head['feature']!r}" if head["feature"] != TOGETHER else "the features together"
+    what = f"{head['feature']!r} predicts" if head["feature"] != TOGETHER else "the features together predict"
     verdict = (
-        f"assert_no_proxies failed: {what} predicts {head['sensitive']} with AUC {head['strength']:.3f} "
+        f"assert_no_proxies failed: {what} {head['sensitive']} with AUC {head['strength']:.3f} "
         f"> max_strength {max_strength:g}"
     )
     evidence = []
