@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from _template_projects import copy_template, make, project_env, run
+from _template_projects import copy_template, make, project_env, python, run
 from conftest import ROOT
 
 pytestmark = pytest.mark.xdist_group("template-adopt")
@@ -127,6 +127,14 @@ def test_make_adopt_without_data_or_target_says_how_to_call_it(fresh, env):
     assert result.returncode != 0
     assert result.stderr.splitlines()[0] == (
         "make adopt: name the data and the column to predict: make adopt DATA=path/to/data.csv TARGET=column"
+    )
+
+
+def test_a_project_without_dvc_is_told_to_run_make_setup(project, env):
+    shutil.rmtree(project / ".dvc")
+    result = adopt(project, env, f"DATA={DATA / 'cars.csv'}", "TARGET=Miles_per_Gallon")
+    assert result.stderr.splitlines()[0] == (
+        "adopt-project adopt: error: no DVC here (.dvc/): run make setup first, in the project's folder"
     )
 
 
@@ -250,7 +258,9 @@ def test_cars_regression(project, env):
            "cars: engine size tells the origin (AUC 0.85); Origin is checked by group instead")  # fmt: skip
     accept(project, "fairness_min_ratio = 0.8", "fairness_min_ratio = 0.75",
            "cars: 20 Japanese cars in the test split, MAE 2.96 against 2.37 (ratio 0.80)")  # fmt: skip
-    tests = make("test", project, env).stdout
+    # The two settings change only the fairness and the evaluation tests: those run again.
+    again = [python(env), "-m", "pytest", "tests/test_fairness.py", "tests/test_evaluation.py"]
+    tests = run(again, project, env).stdout
     assert failed(tests) == [] and " passed" in tests, tests[-4000:]
 
 

@@ -64,7 +64,10 @@ def adopt(args: Any, params: dict[str, Any], ask: Ask = None) -> int:
     """The `adopt` command: decide (plan), then write; `ask` prompts on a terminal, or None."""
     if not Path(".dvc").is_dir():
         raise AdoptError("no DVC here (.dvc/): run make setup first, in the project's folder")
-    plan = decide(args, params, ask)
+    try:
+        plan = decide(args, params, ask)
+    except (EOFError, KeyboardInterrupt):  # a question left unanswered
+        raise AdoptError("stopped at a question: nothing changed") from None
     writes = contents(plan, params)
     check_overwrites(writes, params, force=args.force)
     report = apply(plan, params, writes)
