@@ -17,6 +17,7 @@ from typing import Any
 
 import pandas as pd
 
+from {{ cookiecutter.package_name }}.config import is_classification
 from {{ cookiecutter.package_name }}.predict import predict
 
 REFERENCE_DIR = Path("models/reference")
@@ -44,8 +45,6 @@ def write_reference(
     mltest.profile(inputs).save(inputs_path)
     predictions = predict(model, test_data, params)
     # a class label is a category even when it is a number (0/1); a predicted number is not
-    classifier = hasattr(model, "classes_")
-    mltest.profile(predictions, categorical=["prediction"] if classifier else None).save(
-        predictions_path
-    )
+    categorical = ["prediction"] if is_classification(params) else None  # data.task
+    mltest.profile(predictions, categorical=categorical).save(predictions_path)
     return inputs_path, predictions_path
