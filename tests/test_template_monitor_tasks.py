@@ -1,0 +1,99 @@
+"""`make monitor`'s estimated performance follows params.yaml's data.task (the generated monitor.py).
+
+CBPE estimates a classifier's accuracy from its logged probabilities, without labels: binary
+from data.positive_class's probability, multiclass from the predicted class's probability (the
+chance, when calibrated, that the prediction is right). A regressor has no probabilities: the
+check is skipped and the report says why. The project is rendered once (no `make setup`): the
+check is a function of the logged outputs, the test accuracy and params.yaml.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+from _template_projects import copy_template
+
+PACKAGE = "monitor_tasks"
+
+
+@pytest.fixture(scope="module")
+def monitor(tmp_path_factory):
+    """The generated monitor module (a multiclass project's; the task comes from params)."""
+    import copier
+
+    base = tmp_path_factory.mktemp("monitor-tasks")
+    project = base / "project"
+    copier.run_copy(
+        str(copy_template(base / "template")), str(project), data={"task": "multiclass", "package_name": PACKAGE},
+        defaults=True, quiet=True,
+    )  # fmt: skip
+    sys.path.insert(0, str(project / "src"))
+    try:
+        yield importlib.import_module(f"{PACKAGE}.monitor"), yaml.safe_load((project / "params.yaml").read_text())
+    finally:
+        sys.path.remove(str(project / "src"))
+        for name in [name for name in sys.modules if name.split(".")[0] == PACKAGE]:
+            del sys.modules[name]
+
+
+def logged(probabilities: np.ndarray, classes: list) -> pd.DataFrame:
+    """Logged outputs as the service writes them: the predicted class and each class's probability."""
+    frame = pd.DataFrame({"prediction": np.asarray(classes, dtype=object)[probabilities.argmax(axis=1)]})
+    for label, column in zip(classes, probabilities.T, strict=True):
+        frame[f"probability_{label}"] = column
+    return frame
+
+
+def metrics(tmp_path: Path, accuracy: float) -> Path:
+    path = tmp_path / "metrics.json"
+    path.write_text(json.dumps({"accuracy": accuracy}), encoding="utf-8")
+    return path
+
+
+def sure(rows: int, classes: int, top: float, seed: int = 0) -> np.ndarray:
+    """Probabilities whose predicted class has probability `top`, the rest shared out."""
+    rng = np.random.default_rng(seed)
+    proba = np.full((rows, classes), (1 - top) / (classes - 1))
+    proba[np.arange(rows), rng.integers(0, classes, rows)] = top
+    return proba
+
+
+def test_multiclass_accuracy_is_estimated_from_the_predicted_class_probability(monitor, tmp_path):
+    module, params = monitor
+    classes = ["Adelie", "Chinstrap", "Gentoo"]
+    confident = module.performance_check(logged(sure(400, 3, 0.97), classes), metrics(tmp_path, 0.96), 0.05, params)
+    assert confident.outcome == "passed", confident.message
+    assert "estimated accuracy 0.97" in confident.message
+    # Unsure of every row (0.5 for the predicted class): the accuracy promised is 0.5, far below
+    # the test accuracy of 1.0 minus 0.05.
+    unsure = module.performance_check(logged(sure(400, 3, 0.5), classes), metrics(tmp_path, 1.0), 0.05, params)
+    assert unsure.outcome == "failed", unsure.message
+    assert "estimated accuracy 0.5 " in unsure.message and "min_value 0.95" in unsure.message
+
+
+def test_binary_accuracy_is_estimated_from_the_positive_class_probability(monitor, tmp_path):
+    module, params = monitor
+    binary = {**params, "data": {**params["data"], "task": "binary", "positive_class": "good"}}
+    # 'good' sorts first: its probability, not the last column's, is the score.
+    proba = sure(400, 2, 0.95)
+    check = module.performance_check(logged(proba, ["good", "poor"]), metrics(tmp_path, 0.95), 0.05, binary)
+    assert check.outcome == "passed", check.message
+    assert "estimated accuracy 0.95" in check.message
+
+
+def test_a_regressor_is_skipped_saying_why(monitor, tmp_path):
+    module, params = monitor
+    regression = {**params, "data": {**params["data"], "task": "regression", "positive_class": None}}
+    outputs = pd.DataFrame({"prediction": np.linspace(25.0, 346.0, 50)})
+    check = module.performance_check(outputs, metrics(tmp_path, 0.9), 0.05, regression)
+    assert check.outcome == "skipped"
+    assert check.message.startswith(
+        "data.task is regression: a regressor's performance cannot be estimated without labels"
+    )
