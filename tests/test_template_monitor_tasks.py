@@ -1,4 +1,4 @@
-"""`make monitor`'s estimated performance follows params.yaml's data.task (the generated monitor.py).
+"""`make monitor` and the service follow params.yaml's data.task (the generated monitor.py, serve.py).
 
 CBPE estimates a classifier's accuracy from its logged probabilities, without labels: binary
 from data.positive_class's probability, multiclass from the predicted class's probability (the
@@ -97,3 +97,14 @@ def test_a_regressor_is_skipped_saying_why(monitor, tmp_path):
     assert check.message.startswith(
         "data.task is regression: a regressor's performance cannot be estimated without labels"
     )
+
+
+def test_the_service_answers_a_regressors_number_as_predicted(monitor):
+    """The web service's answer keeps every digit of a predicted number (pandas' to_json kept
+    10), so a client gets what `predict` gives; a number that is not finite becomes null."""
+    pytest.importorskip("fastapi")
+    serve = importlib.import_module(f"{PACKAGE}.serve")
+    predicted = pd.DataFrame({"prediction": [130.08368379442507, float("inf")]})
+    assert serve.records(predicted) == [{"prediction": 130.08368379442507}, {"prediction": None}]
+    classes = pd.DataFrame({"prediction": ["Gentoo"], "probability_Gentoo": [0.1234567890123456]})
+    assert serve.records(classes) == [{"prediction": "Gentoo", "probability_Gentoo": 0.1234567890123456}]
