@@ -133,8 +133,8 @@ def edit_model_card(task: str, old_raw: Path) -> list[str]:
     new = re.sub(r'^task = "tabular-\w+"$', f'task = "tabular-{kind}"', text, flags=re.M)
     if old_raw.name in EXAMPLES:
         for key, value in MODEL_CARD.items():
-            line = f"{key} = {_toml(value)}"
-            new = re.sub(rf"^{key} = .*$", lambda _, line=line: line, new, flags=re.M)
+            replacement = f"{key} = {_toml(value)}".replace("\\", "\\\\")  # as re.sub reads it
+            new = re.sub(rf"^{key} = .*$", replacement, new, flags=re.M)
     if new == text:
         return []
     path.write_text(new, encoding="utf-8")
