@@ -23,6 +23,8 @@ from mltest.hooks.strip_notebooks import dumps, strip
 
 from mltest.notebooks import convert_notebook
 
+# One worker builds the module's projects once (pytest-xdist --dist loadgroup).
+pytestmark = pytest.mark.xdist_group("hooks-precommit")
 PRE_COMMIT = [sys.executable, "-m", "pre_commit"]
 
 

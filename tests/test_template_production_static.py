@@ -22,6 +22,8 @@ import pytest
 import yaml
 from conftest import ROOT
 
+# One worker builds the module's projects once (pytest-xdist --dist loadgroup).
+pytestmark = pytest.mark.xdist_group("template-production-static")
 BIN = Path(sys.executable).parent
 CI = ("github", "gitlab", "none")
 DOCKER = (True, False)

@@ -16,6 +16,8 @@ import pytest
 import yaml
 from _template_projects import copy_template, make, project_env, python, run
 
+# One worker builds the module's projects once (pytest-xdist --dist loadgroup).
+pytestmark = pytest.mark.xdist_group("template-update")
 PROJECT = "template/{{cookiecutter.__project_slug}}"
 
 
